@@ -1,0 +1,44 @@
+// validate --against REF: what may never change between two versions of the registry — a
+// service's port (without a migration), a ledger entry, the model behind a handle name.
+import { readRegistryAtRef } from '../io/git.js';
+import { parseRegistry, type Registry } from '../registry/load.js';
+import { displayPath } from '../registry/read.js';
+import { at } from '../validate/context.js';
+import { toPointer, type Diagnostic } from '../validate/diagnostic.js';
+
+export function compareRegistries(before: Registry, now: Registry, ref: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const migrated = (host: string, service: string, from: number, to: number) =>
+    now.ports.migrations.some((m) => m.host === host && m.service === service && m.from === from && m.to === to);
+  const oldPort = new Map(Object.values(before.endpoints).map((ep) => [`${ep.host}\0${ep.service}`, ep.port]));
+  for (const [id, ep] of Object.entries(now.endpoints)) {
+    const was = oldPort.get(`${ep.host}\0${ep.service}`);
+    if (was === undefined || was === ep.port || migrated(ep.host, ep.service, was, ep.port)) continue;
+    out.push(at(now, 'endpoints.yaml', toPointer(['endpoints', id, 'port']), { code: 'port-immutable', message: `port of ${ep.service} on ${ep.host} changed ${was} → ${ep.port} since ${ref}`, hint: `restore ${was}, or add a migration {service: ${ep.service}, host: ${ep.host}, from: ${was}, to: ${ep.port}, reason: …}` }));
+  }
+  const key = (p: { host: string; port: number; service: string }) => `${p.host}:${p.port} ${p.service}`;
+  const nowLedger = new Set(now.ports.ports.map(key));
+  for (const p of before.ports.ports) {
+    if (nowLedger.has(key(p))) continue;
+    out.push(at(now, 'ports.lock.yaml', '/ports', { code: 'port-immutable', message: `ledger entry ${key(p)} of ${ref} was edited or dropped`, hint: 'ledger entries are never edited or dropped: restore it (a move is a migration; a retired port goes to reserved)' }));
+  }
+  now.handles.forEach((h, i) => {
+    if (h.selector) return;
+    const was = before.models[h.handle];
+    const is = now.models[h.handle];
+    const wasHandle = before.handles.some((b) => b.handle === h.handle);
+    if (!was || !is || was.upstream === is.upstream) return;
+    out.push(at(now, 'handles.jsonl', `/${i}/handle`, { code: 'handle-reused', message: `handle "${h.handle}" ${wasHandle ? 'served' : 'named'} "${was.upstream}" at ${ref} and now serves "${is.upstream}"`, hint: 'a handle name always means one model: give the new model its own id and handle' }));
+  });
+  return out;
+}
+
+export async function compareWithRef(now: Registry, registryDir: string, ref: string): Promise<Diagnostic[]> {
+  const texts = await readRegistryAtRef(registryDir, ref);
+  const before = parseRegistry(texts, `${ref}:${displayPath(registryDir)}`);
+  if (!before.registry) {
+    // The old registry does not load: nothing to compare against, and that is worth saying.
+    return [{ code: 'registry-parse', severity: 'warning', file: now.sources['handles.jsonl'].file, pointer: '', message: `the registry at ${ref} does not load (${before.diagnostics.length} problem(s)); nothing compared`, hint: `check \`homelab validate --registry\` on a checkout of ${ref}` }];
+  }
+  return compareRegistries(before.registry, now, ref);
+}

@@ -1,0 +1,57 @@
+// `homelab health`: probe every active endpoint's health route concurrently, with a timeout.
+// Replaces the seeds' healthcheck.sh. The routes are per kind (reference/, seeds).
+import type { EndpointKind } from '../registry/schema.js';
+import type { Registry } from '../registry/load.js';
+import { isActive, reachAddress, sortedEndpoints } from '../compile/mesh.js';
+
+/** The unauthenticated route that tells whether a service of each kind is up. */
+export const HEALTH_PATHS: Record<EndpointKind, string[]> = {
+  litellm: ['/health/liveliness'],
+  optillm: ['/health'],
+  openvino: ['/health'],
+  mlx: ['/v1/models'],
+  afm: ['/v1/models'],
+  searxng: ['/healthz'],
+  'open-webui': ['/health'],
+  'optillm-local': ['/health'],
+};
+
+export interface Probe {
+  endpoint: string;
+  service: string;
+  host: string;
+  url: string;
+  isUp: boolean;
+  status?: number;
+  ms: number;
+  error?: string;
+}
+
+export interface ProbeTarget {
+  endpoint: string;
+  service: string;
+  host: string;
+  url: string;
+}
+
+/** Where each probe goes, as seen from `fromHost` (the machine homelab runs on, if it is a mesh host). */
+export function probeTargets(reg: Registry, onlyHost?: string, fromHost?: string): ProbeTarget[] {
+  return sortedEndpoints(reg, true)
+    .filter(([, ep]) => !onlyHost || ep.host === onlyHost)
+    .flatMap(([id, ep]) =>
+      HEALTH_PATHS[ep.kind].map((path) => ({ endpoint: id, service: ep.service, host: ep.host, url: `http://${reachAddress(reg, ep, fromHost)}:${ep.port}${path}` })),
+    );
+}
+
+export async function probe(target: ProbeTarget, timeoutMs: number): Promise<Probe> {
+  const start = performance.now();
+  try {
+    const res = await fetch(target.url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+    await res.arrayBuffer();
+    return { ...target, isUp: res.status >= 200 && res.status < 400, status: res.status, ms: Math.round(performance.now() - start) };
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string } };
+    const error = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message);
+    return { ...target, isUp: false, ms: Math.round(performance.now() - start), error };
+  }
+}

@@ -1,0 +1,75 @@
+// `homelab lock`: the ledger only grows. New assignments are appended (comments and order kept),
+// a declared migration adds the new port and retires the old one to `reserved`; nothing is ever
+// edited or dropped, and a move without a migration is refused, not recorded.
+import { isMap, isSeq, parseDocument, type YAMLSeq } from 'yaml';
+import type { Registry } from '../registry/load.js';
+import { at } from '../validate/context.js';
+import { toPointer, type Diagnostic } from '../validate/diagnostic.js';
+
+export interface LockPlan {
+  added: { host: string; port: number; service: string }[];
+  reserved: { host: string; port: number; service: string; reason: string }[];
+  refused: Diagnostic[];
+  /** The new ports.lock.yaml text (unchanged text when nothing is added). */
+  text: string;
+}
+
+function seqAt(doc: ReturnType<typeof parseDocument>, key: string): YAMLSeq {
+  let node = doc.get(key, true);
+  if (!isSeq(node)) {
+    node = doc.createNode([]);
+    doc.set(key, node);
+  }
+  return node as YAMLSeq;
+}
+
+export function planLock(reg: Registry): LockPlan {
+  const { ports, reserved, migrations } = reg.ports;
+  const plan: LockPlan = { added: [], reserved: [], refused: [], text: reg.sources['ports.lock.yaml'].text };
+  const isLocked = (host: string, port: number, service: string) =>
+    ports.some((p) => p.host === host && p.port === port && p.service === service) ||
+    plan.added.some((p) => p.host === host && p.port === port && p.service === service);
+  for (const [id, ep] of Object.entries(reg.endpoints).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (isLocked(ep.host, ep.port, ep.service)) continue;
+    const pointer = toPointer(['endpoints', id, 'port']);
+    const refuse = (message: string, hint: string) => plan.refused.push(at(reg, 'endpoints.yaml', pointer, { code: 'port-immutable', message, hint }));
+    if (reserved.some((r) => r.host === ep.host && r.port === ep.port)) {
+      refuse(`port ${ep.host}:${ep.port} is reserved and is never reused`, 'pick a new port');
+      continue;
+    }
+    const other = ports.find((p) => p.host === ep.host && p.port === ep.port && p.service !== ep.service);
+    if (other) {
+      refuse(`port ${ep.host}:${ep.port} belongs to ${other.service} in the ledger`, 'pick a new port');
+      continue;
+    }
+    const previous = ports.filter((p) => p.host === ep.host && p.service === ep.service);
+    if (previous.length) {
+      const m = migrations.find((x) => x.host === ep.host && x.service === ep.service && x.to === ep.port && previous.some((p) => p.port === x.from));
+      if (!m) {
+        refuse(`${ep.service} on ${ep.host} moved ${previous.map((p) => p.port).join('/')} → ${ep.port} without a migration`, `add {service: ${ep.service}, host: ${ep.host}, from: ${previous[0]!.port}, to: ${ep.port}, reason: …} to migrations, then run lock again`);
+        continue;
+      }
+      if (!reserved.some((r) => r.host === ep.host && r.port === m.from) && !plan.reserved.some((r) => r.host === ep.host && r.port === m.from)) {
+        plan.reserved.push({ host: ep.host, port: m.from, service: ep.service, reason: `migrated to ${m.to}: ${m.reason}` });
+      }
+    }
+    plan.added.push({ host: ep.host, port: ep.port, service: ep.service });
+  }
+  if (plan.refused.length || (!plan.added.length && !plan.reserved.length)) return plan;
+  const doc = parseDocument(plan.text);
+  if (!isMap(doc.contents)) return plan;
+  const append = (key: string, items: object[]) => {
+    if (!items.length) return;
+    const seq = seqAt(doc, key);
+    seq.flow = false;
+    for (const item of items) {
+      const node = doc.createNode(item);
+      node.flow = true;
+      seq.items.push(node);
+    }
+  };
+  append('ports', plan.added);
+  append('reserved', plan.reserved);
+  plan.text = doc.toString({ lineWidth: 0, flowCollectionPadding: true });
+  return plan;
+}

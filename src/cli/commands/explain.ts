@@ -1,0 +1,30 @@
+import { explainTree, isRouteSound, renderExplainText } from '../../app/explain.js';
+import { buildRouteModel, walkRoute } from '../../compile/routes.js';
+import { UsageError } from '../../errors.js';
+import { loadRegistry } from '../../registry/read.js';
+import { closest } from '../../registry/zod-issues.js';
+import { printDiagnostics } from '../report.js';
+
+export interface ExplainOptions {
+  registry: string;
+  format: 'text' | 'json';
+}
+
+/** The route of one handle, hop by hop; exit 1 when it loops or leads nowhere. */
+export async function explainCmd(handle: string, o: ExplainOptions): Promise<number> {
+  const loaded = await loadRegistry(o.registry);
+  if (!loaded.registry) {
+    printDiagnostics(loaded.diagnostics, 'text');
+    return 1;
+  }
+  const routes = buildRouteModel(loaded.registry);
+  if (!routes.byName.has(handle)) {
+    const guess = closest(handle, [...routes.byName.keys()]);
+    throw new UsageError(`"${handle}" is not a gateway model${guess ? `; did you mean "${guess}"?` : ''} (handles are listed in ${loaded.registry.sources['handles.jsonl'].file})`);
+  }
+  const tree = explainTree(loaded.registry, walkRoute(routes, handle));
+  const isSound = isRouteSound(tree);
+  if (o.format === 'json') process.stdout.write(JSON.stringify({ ok: isSound, handle, route: tree }, null, 2) + '\n');
+  else process.stdout.write(renderExplainText(tree) + '\n');
+  return isSound ? 0 : 1;
+}

@@ -1,0 +1,23 @@
+import { checkRegistry } from '../../app/check.js';
+import { compareWithRef } from '../../app/against.js';
+import { hasErrors, normalizeDiagnostics } from '../../validate/diagnostic.js';
+import { printDiagnostics, type Format } from '../report.js';
+
+export interface ValidateOptions {
+  registry: string;
+  out: string;
+  format: Format;
+  against?: string;
+}
+
+/** Every rule over the registry and generated/; --against also compares ports and handles with a git ref. */
+export async function validateCmd(o: ValidateOptions): Promise<number> {
+  const result = await checkRegistry(o.registry, o.out);
+  let diagnostics = result.diagnostics;
+  if (o.against && result.registry) {
+    diagnostics = normalizeDiagnostics([...diagnostics, ...(await compareWithRef(result.registry, o.registry, o.against))]);
+  }
+  printDiagnostics(diagnostics, o.format);
+  if (o.format === 'text' && !diagnostics.length) process.stderr.write('validate: no problems.\n');
+  return hasErrors(diagnostics) ? 1 : 0;
+}

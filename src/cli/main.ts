@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// The homelab CLI: commander wiring and the mapping from outcomes to exit codes
+// (0 ok · 1 check failed · 2 usage error, unreadable input or a bug). No process.exit below here.
+import { Command, CommanderError, Option } from 'commander';
+import { DeployError, InternalError, RemoteCommandError, UsageError } from '../errors.js';
+import { compileCmd } from './commands/compile.js';
+import { explainCmd } from './commands/explain.js';
+import { healthCmd } from './commands/health.js';
+import { lockCmd } from './commands/lock.js';
+import { validateCmd } from './commands/validate.js';
+import { FORMATS } from './report.js';
+
+const registryOption = () => new Option('--registry <dir>', 'registry directory').default('registry');
+
+function run(action: () => Promise<number>): Promise<void> {
+  return action().then((code) => {
+    process.exitCode = code;
+  });
+}
+
+export function buildProgram(): Command {
+  const program = new Command('homelab')
+    .description('Compile and check the home LLM mesh from one typed registry.')
+    .showHelpAfterError('(run `homelab --help` for usage)')
+    .exitOverride();
+
+  program
+    .command('compile')
+    .description('write every generated file of the mesh (CONTRACT §3)')
+    .addOption(registryOption())
+    .option('--out <dir>', 'output directory', 'generated')
+    .option('--check', 'write nothing; exit 1 listing each file that would change')
+    .action((o) => run(() => compileCmd(o)));
+
+  program
+    .command('validate')
+    .description('run every rule over the registry and the generated files')
+    .addOption(registryOption())
+    .option('--out <dir>', 'generated directory to check for drift', 'generated')
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
+    .option('--against <git-ref>', 'also compare ports and handles with the registry at this git ref')
+    .action((o) => run(() => validateCmd(o)));
+
+  program
+    .command('explain')
+    .description('the route of a handle, hop by hop, down to host:port')
+    .argument('<handle>', 'a handle or internal gateway name')
+    .addOption(registryOption())
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((handle, o) => run(() => explainCmd(handle, o)));
+
+  program
+    .command('lock')
+    .description('add new port assignments (and migrations) to ports.lock.yaml; never edit or drop an entry')
+    .addOption(registryOption())
+    .action((o) => run(() => lockCmd(o)));
+
+  program
+    .command('health')
+    .description("probe every active endpoint's health route")
+    .addOption(registryOption())
+    .option('--host <name>', 'only endpoints of this host')
+    .option('--timeout <ms>', 'per-probe timeout in milliseconds', '3000')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((o) => run(() => healthCmd(o)));
+
+  return program;
+}
+
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof CommanderError) {
+    return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2;
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`homelab: ${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof RemoteCommandError || err instanceof DeployError) {
+    process.stderr.write(`homelab: ${err.message}\n`);
+    return 1;
+  }
+  const detail = err instanceof InternalError || err instanceof Error ? err.message : String(err);
+  process.stderr.write(`homelab: internal error: ${detail}\nThis is a bug in homelab; please report it with the command you ran.\n`);
+  if (process.env.HOMELAB_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  return 2;
+}
+
+async function main(): Promise<void> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (err) {
+    process.exitCode = exitCodeFor(err);
+  }
+}
+
+await main();

@@ -1,0 +1,66 @@
+// Rendering diagnostics for people (text, colour only on a TTY, NO_COLOR honoured), for tools
+// (--format json, CONTRACT §2) and for GitHub Actions (workflow annotations).
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Diagnostic } from '../validate/diagnostic.js';
+import { hasErrors } from '../validate/diagnostic.js';
+
+export type Format = 'text' | 'json' | 'github';
+export const FORMATS: readonly Format[] = ['text', 'json', 'github'];
+
+export function colorFor(stream: NodeJS.WriteStream): ChalkInstance {
+  const isNoColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
+  const isForced = process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0';
+  return new Chalk({ level: isNoColor ? 0 : isForced || stream.isTTY ? 1 : 0 });
+}
+
+function location(d: Diagnostic): string {
+  return d.line ? `${d.file}:${d.line}:${d.col ?? 1}` : d.file;
+}
+
+export function formatText(diagnostics: readonly Diagnostic[], c: ChalkInstance): string {
+  const lines: string[] = [];
+  for (const d of diagnostics) {
+    const sev = d.severity === 'error' ? c.red('error') : c.yellow('warning');
+    lines.push(`${c.bold(location(d))} ${sev} ${c.dim(d.code)} ${d.message}`);
+    if (d.hint) lines.push(`  ${c.cyan('hint:')} ${d.hint}`);
+  }
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  if (diagnostics.length) lines.push('', `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);
+  return lines.join('\n');
+}
+
+function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+export function formatGithub(diagnostics: readonly Diagnostic[]): string {
+  return diagnostics
+    .map((d) => {
+      const props = [`file=${escapeProperty(d.file)}`];
+      if (d.line) props.push(`line=${d.line}`);
+      if (d.col) props.push(`col=${d.col}`);
+      props.push(`title=${escapeProperty(d.code)}`);
+      return `::${d.severity} ${props.join(',')}::${escapeData(d.message + (d.hint ? ` — ${d.hint}` : ''))}`;
+    })
+    .join('\n');
+}
+
+export function formatJson(diagnostics: readonly Diagnostic[], extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ ok: !hasErrors(diagnostics), ...extra, diagnostics }, null, 2);
+}
+
+/** Print diagnostics in the chosen format: JSON to stdout, text and annotations to stderr/stdout. */
+export function printDiagnostics(diagnostics: readonly Diagnostic[], format: Format): void {
+  if (format === 'json') {
+    process.stdout.write(formatJson(diagnostics) + '\n');
+  } else if (format === 'github') {
+    if (diagnostics.length) process.stdout.write(formatGithub(diagnostics) + '\n');
+  } else if (diagnostics.length) {
+    process.stderr.write(formatText(diagnostics, colorFor(process.stderr)) + '\n');
+  }
+}

@@ -1,0 +1,65 @@
+// compileAll: registry → every generated file (CONTRACT §3). Pure: no fs, no process; the
+// command writes what this returns.
+import { createHash } from 'node:crypto';
+import type { Registry } from '../registry/load.js';
+import { emitEnvFiles } from './env-files.js';
+import { layout } from './layout.js';
+import { emitLitellmRouter } from './litellm-router.js';
+import { emitMcpRegistry } from './mcp-registry.js';
+import { emitOptillmProxy } from './optillm-proxy.js';
+import { renderJson, type GeneratedFile } from './render.js';
+import { buildRouteModel, type RouteModel } from './routes.js';
+import { emitSystemdUnits } from './systemd-units.js';
+import { emitTopology } from './topology.js';
+
+export type { GeneratedFile } from './render.js';
+
+export interface ManifestEntry {
+  path: string;
+  host?: string;
+  install?: string;
+  unit?: string;
+  mode?: string;
+  sha256: string;
+}
+
+export const MANIFEST_PATH = 'manifest.json';
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function emitManifest(files: GeneratedFile[]): GeneratedFile {
+  const entries: ManifestEntry[] = files.map((f) => ({
+    path: f.path,
+    ...(f.host ? { host: f.host } : {}),
+    ...(f.install ? { install: f.install } : {}),
+    ...(f.unit ? { unit: f.unit } : {}),
+    ...(f.mode ? { mode: f.mode } : {}),
+    sha256: sha256(f.content),
+  }));
+  return { path: MANIFEST_PATH, content: renderJson({ files: entries }) };
+}
+
+export function compileAll(reg: Registry, routes: RouteModel = buildRouteModel(reg)): GeneratedFile[] {
+  const lay = layout(reg);
+  const files: GeneratedFile[] = [
+    emitLitellmRouter(reg, routes, lay),
+    ...emitEnvFiles(reg, routes, lay),
+    ...emitOptillmProxy(reg, lay),
+    ...emitSystemdUnits(reg, lay),
+    emitMcpRegistry(reg, lay),
+    emitTopology(reg, routes, lay),
+  ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return [...files, emitManifest(files)];
+}
+
+/** The manifest's file list, parsed back (for orphan removal and deploys). */
+export function parseManifest(text: string): ManifestEntry[] {
+  try {
+    const data = JSON.parse(text) as { files?: ManifestEntry[] };
+    return Array.isArray(data.files) ? data.files.filter((f) => typeof f?.path === 'string') : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,61 @@
+// Where every output lives: its path under generated/ and its install path on the host. The
+// emitters and the units that load these files both ask here, so a path is written once.
+import type { Registry } from '../registry/load.js';
+import { gatewayEndpoint, homeDir, optillmEndpoint, unitName } from './mesh.js';
+
+export interface Layout {
+  gatewayHost: string;
+  gatewayUnit: string;
+  router: { path: string; install: string };
+  envLocal: { path: string; install: string };
+  optillmHost: string;
+  optillmUnit: string;
+  selectorEnv: { path: string; install: string };
+  proxyConfig: { path: string; install: string };
+  mcpRegistry: { path: string; install: string };
+  openWebuiEnv?: { path: string; install: string; host: string };
+  tinyagentsEnv: { path: string };
+  topology: { path: string };
+  manifest: { path: string };
+}
+
+/** Secret variable names with a fixed role in the mesh (declared per service in settings.yaml). */
+export const SECRET = {
+  /** general_settings.master_key of the gateway. */
+  masterKey: 'LITELLM_MASTER_KEY',
+  /** Bearer the gateway sends to OptiLLM. */
+  gatewayToOptillm: 'OPTILLM_API_KEY',
+  /** OptiLLM's inbound key, passed as --optillm-api-key (never as OPTILLM_API_KEY in its env). */
+  optillmInbound: 'OPTILLM_PROXY_KEY',
+  /** Key OptiLLM calls the gateway back with (read natively by OptiLLM's OpenAI client). */
+  optillmUpstream: 'OPENAI_API_KEY',
+} as const;
+
+export const MCP_REGISTRY_INSTALL = '/etc/homelab-llm/mcp-registry.json';
+
+export function layout(reg: Registry): Layout {
+  const gw = gatewayEndpoint(reg);
+  const opt = optillmEndpoint(reg);
+  const gatewayHost = gw?.host ?? 'gateway';
+  const gatewayUnit = gw ? unitName(gw) : 'litellm-orch';
+  const gwConfig = `${gw?.run?.workdir ?? `/opt/${gatewayUnit}`}/config`;
+  const optillmHost = opt?.host ?? gatewayHost;
+  const optillmUnit = opt ? unitName(opt) : 'optillm-proxy';
+  const optillmHome = homeDir(reg.hosts[optillmHost], opt?.run?.user ?? 'optillm');
+  const webui = reg.settings.clients['open-webui'];
+  return {
+    gatewayHost,
+    gatewayUnit,
+    router: { path: `${gatewayHost}/${gatewayUnit}/router.yaml`, install: `${gwConfig}/router.yaml` },
+    envLocal: { path: `${gatewayHost}/${gatewayUnit}/env.local`, install: `${gwConfig}/env.local` },
+    optillmHost,
+    optillmUnit,
+    selectorEnv: { path: `${optillmHost}/${optillmUnit}/env`, install: `/etc/${optillmUnit}/env` },
+    proxyConfig: { path: `${optillmHost}/${optillmUnit}/proxy_config.yaml`, install: `${optillmHome}/.optillm/proxy_config.yaml` },
+    mcpRegistry: { path: `${gatewayHost}/mcp-registry.json`, install: MCP_REGISTRY_INSTALL },
+    openWebuiEnv: webui ? { path: `${webui.host}/open-webui/env`, install: webui.env_file, host: webui.host } : undefined,
+    tinyagentsEnv: { path: 'clients/tinyagents.env' },
+    topology: { path: 'docs/topology.md' },
+    manifest: { path: 'manifest.json' },
+  };
+}

@@ -1,0 +1,88 @@
+// Facts derived from the registry that several emitters and rules share: one function per fact,
+// so an address, a path or a unit name is computed in exactly one place (STYLE §12).
+import type { Registry } from '../registry/load.js';
+import type { Endpoint, EndpointKind, Host } from '../registry/schema.js';
+
+export const LOOPBACK = '127.0.0.1';
+
+/** Model-handle prefix of each backend kind that serves models (CONTRACT §1 routing). */
+export const HANDLE_PREFIX: Partial<Record<EndpointKind, string>> = {
+  mlx: 'mlx-',
+  openvino: 'ov-',
+  afm: 'afm-',
+};
+
+/** The unit a kind gets when `run.unit` is not set; the gateway's unit keeps its historic name. */
+const DEFAULT_UNIT: Partial<Record<EndpointKind, string>> = { litellm: 'litellm-orch' };
+
+/** Kinds whose systemd unit homelab writes (CONTRACT §3). */
+export const UNIT_KINDS: readonly EndpointKind[] = ['litellm', 'optillm', 'openvino'];
+
+export const DEFAULT_UV = '/usr/local/bin/uv';
+
+export function isActive(ep: Endpoint): boolean {
+  return (ep.state ?? 'active') === 'active';
+}
+
+export function isLoopbackBind(bind: string): boolean {
+  return bind === 'localhost' || bind === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bind);
+}
+
+export function isWildcardBind(bind: string): boolean {
+  return bind === '0.0.0.0' || bind === '::' || bind === '[::]';
+}
+
+export function unitName(ep: Endpoint): string {
+  return ep.run?.unit ?? DEFAULT_UNIT[ep.kind] ?? ep.service;
+}
+
+export function homeDir(host: Host | undefined, user: string): string {
+  return host?.os === 'macos' ? `/Users/${user}` : `/home/${user}`;
+}
+
+/**
+ * host:port as seen from a service on `fromHost`: a service on the same host is reached on
+ * loopback (when it listens there), one elsewhere on its host's address.
+ */
+export function reachAddress(reg: Registry, ep: Endpoint, fromHost: string | undefined): string {
+  if (ep.host === fromHost && (isWildcardBind(ep.bind) || isLoopbackBind(ep.bind))) return LOOPBACK;
+  if (!isWildcardBind(ep.bind) && !isLoopbackBind(ep.bind)) return ep.bind;
+  return reg.hosts[ep.host]?.address ?? ep.host;
+}
+
+export function baseUrl(reg: Registry, ep: Endpoint, fromHost: string | undefined): string {
+  return `http://${reachAddress(reg, ep, fromHost)}:${ep.port}/v1`;
+}
+
+export function gatewayEndpoint(reg: Registry): Endpoint | undefined {
+  return reg.endpoints[reg.settings.gateway.endpoint];
+}
+
+export function optillmEndpoint(reg: Registry): Endpoint | undefined {
+  return reg.endpoints[reg.settings.optillm.endpoint];
+}
+
+/** The gateway's host: where router.yaml, env files and units are installed. */
+export function gatewayHost(reg: Registry): string | undefined {
+  return gatewayEndpoint(reg)?.host;
+}
+
+/** Handle → selector env variable stem: opt-chat-balanced-m → OPTILLM_OPT_CHAT_BALANCED_M. */
+export function selectorVar(handle: string): string {
+  return `OPTILLM_${handle.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
+}
+
+/** Endpoints sorted by id, optionally only the active ones. */
+export function sortedEndpoints(reg: Registry, isOnlyActive = false): [string, Endpoint][] {
+  return Object.entries(reg.endpoints)
+    .filter(([, ep]) => !isOnlyActive || isActive(ep))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+export function byKey<T>(key: (x: T) => string): (a: T, b: T) => number {
+  return (a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  };
+}

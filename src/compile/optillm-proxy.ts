@@ -1,0 +1,37 @@
+// proxy_config.yaml for OptiLLM's proxy plugin (reference/optillm-0.3.12.md): always written,
+// because without it OptiLLM falls back to its packaged example, which sends the gateway's key
+// to api.openai.com. One provider, the gateway; its key by ${VAR} from OptiLLM's own secrets.
+import type { Registry } from '../registry/load.js';
+import { SECRET, type Layout } from './layout.js';
+import { gatewayEndpoint } from './mesh.js';
+import { renderYaml, type GeneratedFile } from './render.js';
+import { gatewayUrlFromOptillm } from './routes.js';
+
+export function emitOptillmProxy(reg: Registry, lay: Layout): GeneratedFile[] {
+  const gw = gatewayEndpoint(reg);
+  if (!gw) return [];
+  const config = {
+    providers: [
+      {
+        name: 'homelab-gateway',
+        base_url: gatewayUrlFromOptillm(reg, gw),
+        api_key: `\${${SECRET.optillmUpstream}}`,
+        weight: 1,
+        fallback_only: false,
+      },
+    ],
+    routing: { strategy: 'failover', health_check: { enabled: true, interval: 30 } },
+    // OptiLLM's default is 30 s, too short for local generation: match the gateway's timeout.
+    timeouts: { request: reg.settings.optillm.request_timeout },
+  };
+  return [
+    {
+      path: lay.proxyConfig.path,
+      content: renderYaml(config),
+      host: lay.optillmHost,
+      install: lay.proxyConfig.install,
+      unit: lay.optillmUnit,
+      mode: '0644',
+    },
+  ];
+}

@@ -1,0 +1,217 @@
+// The route model: every name the gateway serves, what each deployment of it calls, and the
+// walk of a request through OptiLLM and back. `compile` emits router.yaml from these entries,
+// `explain` prints the walk, and the routing rules prove it ends at a backend: one model for all
+// three, so what is proven is what is deployed.
+import type { Registry } from '../registry/load.js';
+import type { Endpoint, Model } from '../registry/schema.js';
+import { baseUrl, gatewayHost, isActive, LOOPBACK, optillmEndpoint } from './mesh.js';
+import { parseOptillmModel, type OptillmParse } from './optillm.js';
+
+export type Target =
+  | {
+      kind: 'backend';
+      modelId: string;
+      endpointId: string;
+      /** The model id the backend expects (sent as openai/<upstream>). */
+      upstream: string;
+      apiBase: string;
+      host: string;
+      port: number;
+      contextLength: number;
+      maxOutputTokens: number;
+    }
+  | {
+      kind: 'optillm';
+      endpointId: string;
+      /** The model name the gateway sends to OptiLLM (technique prefix + name to call back). */
+      sent: string;
+      apiBase: string;
+      host: string;
+      port: number;
+    }
+  | { kind: 'missing'; name: string; reason: string };
+
+/** Where in the registry an entry or deployment comes from, for diagnostics. */
+export interface Origin {
+  file: 'handles.jsonl' | 'settings.yaml';
+  pointer: string;
+}
+
+export interface Deployment {
+  target: Target;
+  /** For ensemble groups: the member handle this deployment serves. */
+  member?: string;
+  origin: Origin;
+}
+
+export type EntryRole = 'handle' | 'direct' | 'group';
+
+export interface GatewayEntry {
+  name: string;
+  role: EntryRole;
+  /** The handle whose row produced this entry. */
+  handle: string;
+  deployments: Deployment[];
+  origin: Origin;
+  /** For opt-* handles: the selector and the selector env variable stem. */
+  selector?: string;
+}
+
+export interface RouteModel {
+  /** All entries in registry order; a name may appear twice (handle-duplicate reports it). */
+  entries: GatewayEntry[];
+  /** First entry of each name. */
+  byName: Map<string, GatewayEntry>;
+  approach: string;
+}
+
+/** What the selector means, as a human reads it: `<technique>-<group>`. */
+export function splitSelector(selector: string): { technique: string; group: string } {
+  const i = selector.indexOf('-');
+  return i < 0 ? { technique: selector, group: '' } : { technique: selector.slice(0, i), group: selector.slice(i + 1) };
+}
+
+function modelTarget(reg: Registry, modelId: string, from: string | undefined): Target {
+  const model: Model | undefined = reg.models[modelId];
+  if (!model) return { kind: 'missing', name: modelId, reason: `no model "${modelId}" in models.yaml` };
+  if (!model.endpoint) return { kind: 'missing', name: modelId, reason: `model "${modelId}" has no endpoint` };
+  const ep: Endpoint | undefined = reg.endpoints[model.endpoint];
+  if (!ep) return { kind: 'missing', name: modelId, reason: `model "${modelId}" names unknown endpoint "${model.endpoint}"` };
+  if (!isActive(ep)) {
+    return { kind: 'missing', name: modelId, reason: `endpoint ${model.endpoint} of model "${modelId}" is ${ep.state} and receives no routes` };
+  }
+  return {
+    kind: 'backend',
+    modelId,
+    endpointId: model.endpoint,
+    upstream: model.upstream,
+    apiBase: baseUrl(reg, ep, from),
+    host: ep.host,
+    port: ep.port,
+    contextLength: model.context_length,
+    maxOutputTokens: model.max_output_tokens,
+  };
+}
+
+function optillmTarget(reg: Registry, endpointId: string, sent: string, from: string | undefined): Target {
+  const ep = reg.endpoints[endpointId];
+  if (!ep) return { kind: 'missing', name: endpointId, reason: `unknown endpoint "${endpointId}"` };
+  if (ep.kind !== 'optillm') return { kind: 'missing', name: endpointId, reason: `endpoint "${endpointId}" is ${ep.kind}, not the OptiLLM proxy` };
+  if (!isActive(ep)) return { kind: 'missing', name: endpointId, reason: `endpoint "${endpointId}" is ${ep.state}` };
+  return { kind: 'optillm', endpointId, sent, apiBase: baseUrl(reg, ep, from), host: ep.host, port: ep.port };
+}
+
+/** True when a model handle is routed through OptiLLM (route_via_optillm, MLX only). */
+export function isViaOptillm(reg: Registry, handle: string): boolean {
+  if (!reg.settings.optillm.route_via_optillm) return false;
+  const epId = reg.models[handle]?.endpoint;
+  return epId !== undefined && reg.endpoints[epId]?.kind === 'mlx';
+}
+
+export function directName(reg: Registry, handle: string): string {
+  return `${reg.settings.optillm.direct_prefix}-${handle}`;
+}
+
+export function buildRouteModel(reg: Registry): RouteModel {
+  const from = gatewayHost(reg);
+  const entries: GatewayEntry[] = [];
+  const optillmId = reg.settings.optillm.endpoint;
+  reg.handles.forEach((row, i) => {
+    const origin: Origin = { file: 'handles.jsonl', pointer: `/${i}` };
+    if (row.selector !== undefined || row.members !== undefined || row.endpoint !== undefined) {
+      const selector = row.selector?.model ?? '';
+      entries.push({
+        name: row.handle,
+        role: 'handle',
+        handle: row.handle,
+        selector,
+        origin,
+        deployments: [{ target: optillmTarget(reg, row.endpoint ?? optillmId, selector, from), origin: { file: 'handles.jsonl', pointer: `/${i}/selector/model` } }],
+      });
+      // The group is what the selector means after its technique; the proof then checks that
+      // OptiLLM's parser really calls this name back.
+      const { group } = splitSelector(selector);
+      if (group) {
+        entries.push({
+          name: group,
+          role: 'group',
+          handle: row.handle,
+          origin: { file: 'handles.jsonl', pointer: `/${i}/selector/model` },
+          deployments: (row.members ?? []).map((member, m) => ({
+            member,
+            target: modelTarget(reg, member, from),
+            origin: { file: 'handles.jsonl', pointer: `/${i}/members/${m}` },
+          })),
+        });
+      }
+      return;
+    }
+    if (isViaOptillm(reg, row.handle)) {
+      const direct = directName(reg, row.handle);
+      entries.push({
+        name: row.handle,
+        role: 'handle',
+        handle: row.handle,
+        origin,
+        deployments: [{ target: optillmTarget(reg, optillmId, direct, from), origin }],
+      });
+      entries.push({
+        name: direct,
+        role: 'direct',
+        handle: row.handle,
+        origin: { file: 'settings.yaml', pointer: '/optillm/direct_prefix' },
+        deployments: [{ target: modelTarget(reg, row.handle, from), origin }],
+      });
+      return;
+    }
+    entries.push({ name: row.handle, role: 'handle', handle: row.handle, origin, deployments: [{ target: modelTarget(reg, row.handle, from), origin }] });
+  });
+  const byName = new Map<string, GatewayEntry>();
+  for (const e of entries) if (!byName.has(e.name)) byName.set(e.name, e);
+  return { entries, byName, approach: reg.settings.optillm.approach };
+}
+
+export type RouteNode =
+  | { type: 'gateway'; name: string; role: EntryRole; children: RouteNode[] }
+  | { type: 'optillm'; endpointId: string; host: string; port: number; received: string; parse: OptillmParse; next: RouteNode }
+  | { type: 'backend'; target: Extract<Target, { kind: 'backend' }>; member?: string }
+  | { type: 'unresolved'; name: string; reason: string }
+  | { type: 'loop'; name: string; cycle: string[] };
+
+/**
+ * Walk a request for `name` through the gateway, OptiLLM and back, with OptiLLM 0.3.12's parser
+ * deciding every name it calls upstream. Every leaf is a backend, an unresolved name or a loop.
+ */
+export function walkRoute(model: RouteModel, name: string, path: string[] = []): RouteNode {
+  if (path.includes(name)) {
+    return { type: 'loop', name, cycle: [...path.slice(path.indexOf(name)), name] };
+  }
+  const entry = model.byName.get(name);
+  if (!entry) return { type: 'unresolved', name, reason: `the gateway has no model named "${name}"` };
+  const nextPath = [...path, name];
+  const children = entry.deployments.map((d): RouteNode => {
+    const t = d.target;
+    if (t.kind === 'backend') return { type: 'backend', target: t, member: d.member };
+    if (t.kind === 'missing') return { type: 'unresolved', name: t.name, reason: t.reason };
+    const parse = parseOptillmModel(t.sent, model.approach);
+    const next: RouteNode = parse.upstream
+      ? walkRoute(model, parse.upstream, nextPath)
+      : { type: 'unresolved', name: '', reason: `OptiLLM parses "${parse.effective}" to an empty upstream model` };
+    return { type: 'optillm', endpointId: t.endpointId, host: t.host, port: t.port, received: t.sent, parse, next };
+  });
+  if (children.length === 0) children.push({ type: 'unresolved', name, reason: `"${name}" has no deployments` });
+  return { type: 'gateway', name, role: entry.role, children };
+}
+
+/** The leaves of a walk, in order. */
+export function routeLeaves(node: RouteNode): RouteNode[] {
+  if (node.type === 'gateway') return node.children.flatMap(routeLeaves);
+  if (node.type === 'optillm') return routeLeaves(node.next);
+  return [node];
+}
+
+/** OptiLLM's gateway base URL: where OptiLLM calls back (same host → loopback). */
+export function gatewayUrlFromOptillm(reg: Registry, gateway: Endpoint): string {
+  const opt = optillmEndpoint(reg);
+  return baseUrl(reg, gateway, opt?.host ?? LOOPBACK);
+}

@@ -1,0 +1,199 @@
+// Hardened systemd units for the services homelab runs (reference/systemd.md): litellm-orch,
+// optillm-proxy, ov-server. Started through uv with explicit host/port flags; secrets only through
+// EnvironmentFile= of the service's own secrets file; relaxations only as typed choices.
+import type { Registry } from '../registry/load.js';
+import type { Endpoint } from '../registry/schema.js';
+import { layout, SECRET, type Layout } from './layout.js';
+import { DEFAULT_UV, gatewayEndpoint, homeDir, isActive, isLoopbackBind, sortedEndpoints, UNIT_KINDS, unitName } from './mesh.js';
+import { HEADER_TEXT, type GeneratedFile } from './render.js';
+import { gatewayUrlFromOptillm } from './routes.js';
+
+/** An ExecStart argument: literal text, or a ${VAR} systemd expands from the environment. */
+export type Arg = string | { env: string };
+
+export interface Launch {
+  endpointId: string;
+  unit: string;
+  host: string;
+  argv: Arg[];
+  /** Files loaded with EnvironmentFile=, in order. */
+  environmentFiles: string[];
+  /** Environment= pairs (non-secret). */
+  environment: Record<string, string>;
+}
+
+/** The ranges a LAN-facing service may talk to besides loopback: private networks, never the internet. */
+const LAN_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fd00::/8', 'link-local'];
+
+/** Escape for systemd: `%` is a specifier and `$` expands in ExecStart (systemd.md). */
+export function escapeSystemd(text: string): string {
+  return text.replace(/%/g, '%%').replace(/\$/g, '$$$$');
+}
+
+function quoteArg(arg: Arg): string {
+  if (typeof arg !== 'string') return `\${${arg.env}}`;
+  const escaped = escapeSystemd(arg);
+  if (escaped !== '' && !/[\s"'\\;]/.test(escaped)) return escaped;
+  return `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** The launch of one service, from which its unit is rendered and optillm-launch is checked. */
+export function serviceLaunch(reg: Registry, id: string, ep: Endpoint, lay: Layout = layout(reg)): Launch | undefined {
+  const run = ep.run;
+  if (!run || !UNIT_KINDS.includes(ep.kind)) return undefined;
+  const uv = run.uv ?? DEFAULT_UV;
+  const unit = unitName(ep);
+  const secrets = reg.settings.secrets[ep.service];
+  const hostPort = ['--host', ep.bind, '--port', String(ep.port)];
+  const environment: Record<string, string> = { ...(run.environment ?? {}), UV_CACHE_DIR: `/var/cache/${unit}/uv` };
+  const environmentFiles: string[] = [];
+  let argv: Arg[];
+  switch (ep.kind) {
+    case 'litellm':
+      environmentFiles.push(lay.envLocal.install, lay.selectorEnv.install);
+      argv = [uv, 'run', '--no-sync', 'litellm', '--config', lay.router.install, ...hostPort];
+      break;
+    case 'optillm': {
+      const gw = gatewayEndpoint(reg);
+      // No --approach for auto: 0.3.12 rejects `--approach auto`, and auto is its default.
+      const approach = reg.settings.optillm.approach === 'auto' ? [] : ['--approach', reg.settings.optillm.approach];
+      argv = [
+        uv, 'run', '--no-sync', 'optillm', ...hostPort,
+        '--base-url', gw ? gatewayUrlFromOptillm(reg, gw) : '',
+        ...approach,
+        '--optillm-api-key', { env: SECRET.optillmInbound },
+      ];
+      environment.HF_HOME = `/var/cache/${unit}/huggingface`;
+      break;
+    }
+    default:
+      if (run.device) environment.OV_DEVICE = run.device;
+      argv = [uv, 'run', '--no-sync', ep.service, ...hostPort];
+  }
+  if (secrets) environmentFiles.push(secrets.file);
+  return { endpointId: id, unit, host: ep.host, argv: [...argv, ...(run.args ?? [])], environmentFiles, environment };
+}
+
+type Directive = [string, string];
+
+function hardening(reg: Registry, ep: Endpoint, launch: Launch): Directive[] {
+  const run = ep.run!;
+  const relax = new Set(run.relax ?? []);
+  const isGpu = run.device === 'GPU';
+  const home = homeDir(reg.hosts[ep.host], run.user);
+  // The home directory is replaced by an empty tmpfs; only what the service needs is bound back
+  // read-only: its workdir, its uv, and for OptiLLM its ~/.optillm, for inference its models.
+  const binds = new Set<string>([run.workdir]);
+  const uv = typeof launch.argv[0] === 'string' ? launch.argv[0] : DEFAULT_UV;
+  if (uv.startsWith(`${home}/`)) binds.add(uv);
+  if (ep.kind === 'optillm') binds.add(`${home}/.optillm`);
+  if (ep.kind === 'openvino') {
+    for (const s of reg.hosts[ep.host]?.storage ?? []) if (s.class === 'showroom' && s.path.startsWith(`${home}/`)) binds.add(s.path);
+  }
+  for (const f of launch.environmentFiles) if (f.startsWith(`${home}/`)) binds.add(f);
+  const isLanFacing = !isLoopbackBind(ep.bind) || ep.kind === 'litellm';
+  const d: Directive[] = [
+    ['UMask', '0077'],
+    ['NoNewPrivileges', 'yes'],
+    ['CapabilityBoundingSet', ''],
+    ['AmbientCapabilities', ''],
+    ['ProtectSystem', 'strict'],
+    ['ProtectHome', 'tmpfs'],
+    ['BindReadOnlyPaths', [...binds].sort().map((p) => `-${escapeSystemd(p)}`).join(' ')],
+    ['CacheDirectory', launch.unit],
+    ['StateDirectory', launch.unit],
+    ['RuntimeDirectory', launch.unit],
+    ['PrivateTmp', 'yes'],
+  ];
+  if (isGpu) {
+    // The Intel iGPU: the DRM render node and the render group; PrivateUsers would unmap the group.
+    d.push(['PrivateDevices', 'no'], ['DeviceAllow', 'char-drm rw'], ['SupplementaryGroups', 'render'], ['PrivateUsers', 'no']);
+  } else {
+    d.push(['PrivateDevices', 'yes'], ['PrivateUsers', 'yes']);
+  }
+  d.push(
+    ['DevicePolicy', 'closed'],
+    ['PrivateIPC', 'yes'],
+    ['ProtectHostname', 'yes'],
+    ['ProtectClock', 'yes'],
+    ['ProtectKernelTunables', 'yes'],
+    ['ProtectKernelModules', 'yes'],
+    ['ProtectKernelLogs', 'yes'],
+    ['ProtectControlGroups', 'yes'],
+    ['ProtectProc', 'invisible'],
+    ['ProcSubset', relax.has('proc-all') ? 'all' : 'pid'],
+    ['LockPersonality', 'yes'],
+    ['MemoryDenyWriteExecute', relax.has('jit-memory') ? 'no' : 'yes'],
+    ['RestrictRealtime', 'yes'],
+    ['RestrictSUIDSGID', 'yes'],
+    ['RestrictNamespaces', 'yes'],
+    ['RemoveIPC', 'yes'],
+    ['RestrictAddressFamilies', 'AF_INET AF_INET6 AF_UNIX'],
+    ['IPAddressDeny', 'any'],
+    ['IPAddressAllow', isLanFacing ? ['localhost', ...LAN_RANGES].join(' ') : 'localhost'],
+    ['SystemCallArchitectures', 'native'],
+    ['SystemCallFilter', '@system-service'],
+    ['SystemCallFilter', '~@privileged @resources'],
+    ['SystemCallErrorNumber', 'EPERM'],
+  );
+  return d;
+}
+
+const DESCRIPTION: Partial<Record<Endpoint['kind'], string>> = {
+  litellm: 'LiteLLM gateway',
+  optillm: 'OptiLLM optimization proxy',
+  openvino: 'OpenVINO model server',
+};
+
+function renderUnit(sections: [string, Directive[]][]): string {
+  const out = [`# ${HEADER_TEXT}`];
+  sections.forEach(([name, directives], i) => {
+    if (i > 0) out.push('');
+    out.push(`[${name}]`);
+    for (const [k, v] of directives) out.push(`${k}=${v}`);
+  });
+  return out.join('\n') + '\n';
+}
+
+export function emitSystemdUnits(reg: Registry, lay: Layout = layout(reg)): GeneratedFile[] {
+  const files: GeneratedFile[] = [];
+  const gw = gatewayEndpoint(reg);
+  for (const [id, ep] of sortedEndpoints(reg, true)) {
+    const launch = serviceLaunch(reg, id, ep, lay);
+    if (!launch || !isActive(ep) || reg.hosts[ep.host]?.os !== 'linux') continue;
+    const run = ep.run!;
+    const unitDeps: Directive[] = [];
+    // OptiLLM calls the gateway back: start it after the gateway when both live on this host.
+    if (ep.kind === 'optillm' && gw && gw.host === ep.host) {
+      unitDeps.push(['After', `network-online.target ${unitName(gw)}.service`], ['Wants', `network-online.target ${unitName(gw)}.service`]);
+    } else {
+      unitDeps.push(['After', 'network-online.target'], ['Wants', 'network-online.target']);
+    }
+    const service: Directive[] = [
+      ['Type', 'exec'],
+      ['User', run.user],
+      ['WorkingDirectory', escapeSystemd(run.workdir)],
+      ...Object.keys(launch.environment).sort().map((k): Directive => ['Environment', quoteArg(`${k}=${launch.environment[k]}`)]),
+      ...launch.environmentFiles.map((f): Directive => ['EnvironmentFile', escapeSystemd(f)]),
+      ['ExecStart', launch.argv.map(quoteArg).join(' ')],
+      ['Restart', 'on-failure'],
+      ['RestartSec', '5'],
+      ['TimeoutStopSec', '30'],
+      ...hardening(reg, ep, launch),
+    ];
+    const content = renderUnit([
+      ['Unit', [['Description', `${DESCRIPTION[ep.kind] ?? ep.service} (${ep.service}, ${ep.bind}:${ep.port})`], ...unitDeps]],
+      ['Service', service],
+      ['Install', [['WantedBy', 'multi-user.target']]],
+    ]);
+    files.push({
+      path: `${ep.host}/systemd/${launch.unit}.service`,
+      content,
+      host: ep.host,
+      install: `/etc/systemd/system/${launch.unit}.service`,
+      unit: launch.unit,
+      mode: '0644',
+    });
+  }
+  return files;
+}

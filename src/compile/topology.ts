@@ -1,0 +1,64 @@
+// docs/topology.md: the handle table and a mermaid graph of every route, internal entries marked.
+import type { Registry } from '../registry/load.js';
+import { renderMarkdown, type GeneratedFile } from './render.js';
+import { sortedEndpoints } from './mesh.js';
+import type { Layout } from './layout.js';
+import type { RouteModel } from './routes.js';
+
+function mermaidId(text: string): string {
+  return text.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+export function emitTopology(reg: Registry, routes: RouteModel, lay: Layout): GeneratedFile {
+  const lines: string[] = ['# Mesh topology', ''];
+  lines.push('## Services', '', '| endpoint | service | kind | host | bind:port | state |', '|---|---|---|---|---|---|');
+  for (const [id, ep] of sortedEndpoints(reg)) {
+    lines.push(`| \`${id}\` | ${ep.service} | ${ep.kind} | ${ep.host} | ${ep.bind}:${ep.port} | ${ep.state ?? 'active'} |`);
+  }
+  lines.push('', '## Gateway names', '', 'Handles are what clients call; internal entries exist only for OptiLLM to call back and must never route to OptiLLM.', '');
+  lines.push('| name | kind | route | backend(s) |', '|---|---|---|---|');
+  for (const e of routes.entries) {
+    const kind = e.role === 'handle' ? 'handle' : `internal (${e.role === 'direct' ? 'direct call-back' : 'ensemble group'})`;
+    const routeText = e.deployments.map((d) => {
+      const t = d.target;
+      if (t.kind === 'optillm') return `OptiLLM \`${t.sent}\``;
+      if (t.kind === 'backend') return `\`${t.upstream}\``;
+      return `unresolved: ${t.reason}`;
+    });
+    const backends = e.deployments.map((d) => (d.target.kind === 'backend' || d.target.kind === 'optillm' ? `${d.target.host}:${d.target.port}` : '—'));
+    lines.push(`| \`${e.name}\` | ${kind} | ${[...new Set(routeText)].join(', ')} | ${[...new Set(backends)].join(', ')} |`);
+  }
+  lines.push('', '## Routes', '', '```mermaid', 'flowchart LR');
+  lines.push(`  clients([clients]) --> gateway[${lay.gatewayUnit}]`);
+  const nodes = new Set<string>();
+  const edges: string[] = [];
+  for (const e of routes.entries) {
+    const id = `n_${mermaidId(e.name)}`;
+    if (!nodes.has(id)) {
+      nodes.add(id);
+      const shape = e.role === 'handle' ? `["${e.name}"]` : `[/"${e.name} (internal)"/]`;
+      lines.push(`  ${id}${shape}`);
+    }
+    if (e.role === 'handle') edges.push(`  gateway --> ${id}`);
+    for (const d of e.deployments) {
+      const t = d.target;
+      if (t.kind === 'backend') {
+        const b = `b_${mermaidId(`${t.host}_${t.port}`)}`;
+        if (!nodes.has(b)) {
+          nodes.add(b);
+          lines.push(`  ${b}[("${t.host}:${t.port}")]`);
+        }
+        edges.push(`  ${id} -->|"${t.upstream}"| ${b}`);
+      } else if (t.kind === 'optillm') {
+        edges.push(`  ${id} -->|"${t.sent}"| optillm{{OptiLLM ${t.host}:${t.port}}}`);
+      }
+    }
+  }
+  // OptiLLM's call-backs, as its parser decides them: selector → internal entry.
+  for (const e of routes.entries) {
+    if (e.role === 'handle') continue;
+    edges.push(`  optillm -.->|"${e.name}"| n_${mermaidId(e.name)}`);
+  }
+  lines.push(...edges, '```');
+  return { path: lay.topology.path, content: renderMarkdown(lines.join('\n')) };
+}

@@ -1,0 +1,256 @@
+// The registry format (CONTRACT §1) as zod schemas: the one source from which the loader checks
+// files and `schemas/*.schema.json` are generated. Every object is strict: LiteLLM silently
+// ignores typos, homelab must not. Only structure lives here (what JSON Schema can express too,
+// so ajv and zod give the same verdict); cross-file meaning lives in the validate rules.
+import { z } from 'zod';
+
+const Name = z.string().min(1);
+const Port = z.number().int().min(1).max(65535);
+const AbsPath = z.string().regex(/^\//, 'an absolute path starting with /');
+
+export const StorageSchema = z
+  .object({ path: AbsPath, class: z.enum(['showroom', 'backroom']) })
+  .strict();
+
+/** How homelab reaches a host to deploy: the remote verbs, so the Mini can use `sudo systemctl`. */
+export const HostDeploySchema = z
+  .object({
+    /** argv prefix for privileged commands, e.g. ["sudo", "-n"]; empty when the ssh user may write the paths. */
+    sudo: z.array(z.string().min(1)),
+    /** argv of systemctl on that host. */
+    systemctl: z.array(z.string().min(1)).min(1),
+    /** Directory for the deploy lock and backups. */
+    state_dir: AbsPath,
+  })
+  .strict();
+
+export const HostSchema = z
+  .object({
+    address: z.string().min(1),
+    dns: z.string().min(1).optional(),
+    os: z.enum(['linux', 'macos']),
+    ssh: z.string().min(1),
+    storage: z.array(StorageSchema),
+    deploy: HostDeploySchema.optional(),
+  })
+  .strict();
+
+export const HostsFileSchema = z.object({ hosts: z.record(Name, HostSchema) }).strict();
+
+export const ENDPOINT_KINDS = [
+  'litellm',
+  'optillm',
+  'openvino',
+  'mlx',
+  'afm',
+  'searxng',
+  'open-webui',
+  'optillm-local',
+] as const;
+export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
+
+/**
+ * Sandbox relaxations a real service may need (reference/systemd.md). Typed so that a unit is
+ * never loosened by free text: each maps to fixed directives in the systemd emitter.
+ */
+export const RELAXATIONS = ['jit-memory', 'proc-all'] as const;
+
+export const RunSchema = z
+  .object({
+    user: Name,
+    workdir: AbsPath,
+    /** systemd unit name; defaults to the service name (the gateway's to litellm-orch). */
+    unit: z.string().min(1).optional(),
+    /** Inference device; GPU grants the Intel iGPU (/dev/dri, group render) to the unit. */
+    device: z.enum(['CPU', 'GPU', 'AUTO']).optional(),
+    relax: z.array(z.enum(RELAXATIONS)).optional(),
+    /** Absolute path of uv on the host (services start through uv). */
+    uv: AbsPath.optional(),
+    /** Extra arguments appended to the service's command line. */
+    args: z.array(z.string()).optional(),
+    /** Non-secret environment of the service. Secrets go to settings.secrets. */
+    environment: z.record(z.string().min(1), z.string()).optional(),
+  })
+  .strict();
+
+export const EndpointSchema = z
+  .object({
+    service: Name,
+    kind: z.enum(ENDPOINT_KINDS),
+    host: Name,
+    port: Port,
+    bind: z.string().min(1),
+    lan: z.object({ approved: z.string().min(1) }).strict().optional(),
+    state: z.enum(['active', 'planned', 'disabled']).optional(),
+    run: RunSchema.optional(),
+  })
+  .strict();
+
+export const EndpointsFileSchema = z.object({ endpoints: z.record(Name, EndpointSchema) }).strict();
+
+export const ModelSchema = z
+  .object({
+    endpoint: Name.optional(),
+    upstream: z.string().min(1),
+    source_path: AbsPath,
+    cache_path: AbsPath.optional(),
+    context_length: z.number().int().min(1),
+    max_output_tokens: z.number().int().min(1),
+  })
+  .strict();
+
+export const ModelsFileSchema = z.object({ models: z.record(Name, ModelSchema) }).strict();
+
+/** One row of handles.jsonl. Model handles carry only `handle`; opt-* rows carry the rest. */
+export const HandleSchema = z
+  .object({
+    handle: Name,
+    endpoint: Name.optional(),
+    selector: z.object({ model: z.string() }).strict().optional(),
+    members: z.array(Name).optional(),
+  })
+  .strict();
+
+/** The JSONL file seen as one JSON array (the pointer /3/selector/model is line 4). */
+export const HandlesFileSchema = z.array(HandleSchema);
+
+const RoutingStrategy = z.enum([
+  'simple-shuffle',
+  'least-busy',
+  'latency-based-routing',
+  'cost-based-routing',
+  'usage-based-routing',
+  'usage-based-routing-v2',
+  'provider-budget-routing',
+]);
+
+// The subset of LiteLLM's Router.__init__ arguments a home mesh uses; anything else is a typo here
+// (LiteLLM would log and drop it).
+export const RouterSettingsSchema = z
+  .object({
+    num_retries: z.number().int().min(0).optional(),
+    timeout: z.number().positive().optional(),
+    stream_timeout: z.number().positive().optional(),
+    allowed_fails: z.number().int().min(0).optional(),
+    cooldown_time: z.number().min(0).optional(),
+    retry_after: z.number().min(0).optional(),
+    routing_strategy: RoutingStrategy.optional(),
+    fallbacks: z.array(z.record(Name, z.array(Name))).optional(),
+    context_window_fallbacks: z.array(z.record(Name, z.array(Name))).optional(),
+    default_fallbacks: z.array(Name).optional(),
+    max_fallbacks: z.number().int().min(0).optional(),
+    enable_pre_call_checks: z.boolean().optional(),
+  })
+  .strict();
+
+export const LitellmSettingsSchema = z
+  .object({
+    json_logs: z.boolean().optional(),
+    drop_params: z.boolean().optional(),
+    request_timeout: z.number().positive().optional(),
+    num_retries: z.number().int().min(0).optional(),
+    callbacks: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+
+export const SettingsFileSchema = z
+  .object({
+    gateway: z
+      .object({
+        endpoint: Name,
+        router_settings: RouterSettingsSchema,
+        litellm_settings: LitellmSettingsSchema,
+      })
+      .strict(),
+    secrets: z.record(
+      Name,
+      z.object({ file: AbsPath, names: z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name (A-Z, 0-9, _)')) }).strict(),
+    ),
+    optillm: z
+      .object({
+        version: z.string().min(1),
+        endpoint: Name,
+        route_via_optillm: z.boolean(),
+        direct_prefix: z.string(),
+        // A string, not an enum: `proxy`/`none`/`auto` flags are proven wrong by optillm-launch,
+        // which can say why, rather than by a bare schema error.
+        approach: z.string().min(1),
+        request_timeout: z.number().positive(),
+      })
+      .strict(),
+    search: z.record(Name, z.object({ endpoint: Name }).strict()),
+    clients: z
+      .object({
+        'open-webui': z.object({ host: Name, env_file: AbsPath }).strict().optional(),
+        tinyagents: z.object({ model: Name }).strict().optional(),
+      })
+      .strict(),
+    mcp: z.record(
+      Name,
+      z
+        .object({
+          transport: z.enum(['stdio', 'http', 'sse']),
+          command: z.array(z.string().min(1)).min(1).optional(),
+          url: z.string().min(1).optional(),
+          tools: z.array(z.string().min(1)),
+        })
+        .strict(),
+    ),
+    sync: z.object({ mlx_registry: AbsPath }).strict().optional(),
+  })
+  .strict();
+
+const LedgerEntry = z.object({ host: Name, port: Port, service: Name }).strict();
+
+export const PortsLockFileSchema = z
+  .object({
+    ports: z.array(LedgerEntry),
+    reserved: z.array(
+      z.object({ host: Name, port: Port, service: Name, reason: z.string().min(1).optional() }).strict(),
+    ),
+    migrations: z.array(
+      z
+        .object({ service: Name, host: Name, from: Port, to: Port, reason: z.string().min(1) })
+        .strict(),
+    ),
+  })
+  .strict();
+
+/** The Studio's MLX registry.json, read by `homelab sync-gateway`. */
+export const MlxRegistrySchema = z
+  .object({
+    models: z.record(
+      Name,
+      z
+        .object({
+          port: Port,
+          upstream: z.string().min(1),
+          source_path: AbsPath,
+          cache_path: AbsPath.optional(),
+          context_length: z.number().int().min(1),
+          max_output_tokens: z.number().int().min(1),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+export type Host = z.infer<typeof HostSchema>;
+export type Endpoint = z.infer<typeof EndpointSchema>;
+export type Model = z.infer<typeof ModelSchema>;
+export type Handle = z.infer<typeof HandleSchema>;
+export type Settings = z.infer<typeof SettingsFileSchema>;
+export type PortsLock = z.infer<typeof PortsLockFileSchema>;
+export type MlxRegistry = z.infer<typeof MlxRegistrySchema>;
+
+/** The registry files, their schema and format; the order is the load order. */
+export const REGISTRY_FILES = [
+  { name: 'hosts.yaml', schema: HostsFileSchema, format: 'yaml', id: 'hosts' },
+  { name: 'endpoints.yaml', schema: EndpointsFileSchema, format: 'yaml', id: 'endpoints' },
+  { name: 'models.yaml', schema: ModelsFileSchema, format: 'yaml', id: 'models' },
+  { name: 'handles.jsonl', schema: HandlesFileSchema, format: 'jsonl', id: 'handles' },
+  { name: 'settings.yaml', schema: SettingsFileSchema, format: 'yaml', id: 'settings' },
+  { name: 'ports.lock.yaml', schema: PortsLockFileSchema, format: 'yaml', id: 'ports-lock' },
+] as const;
+
+export const EXTRA_SCHEMAS = [{ id: 'mlx-registry', schema: MlxRegistrySchema }] as const;

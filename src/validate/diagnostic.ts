@@ -1,0 +1,63 @@
+// Diagnostics are data (STYLE §4): every check returns them, nothing throws for bad input.
+
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic {
+  /** kebab-case, the name of the rule's source file. */
+  code: string;
+  severity: Severity;
+  /** Repo-relative POSIX path: 'registry/endpoints.yaml'. */
+  file: string;
+  /** RFC 6901 pointer into that file: '/endpoints/ep_mlx_8100/port'. */
+  pointer: string;
+  line?: number;
+  col?: number;
+  /** The fact, with the offending value. */
+  message: string;
+  /** The fix. */
+  hint?: string;
+}
+
+export function escapePointerSegment(segment: string | number): string {
+  return String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function toPointer(path: ReadonlyArray<string | number | symbol>): string {
+  return path.map((s) => '/' + escapePointerSegment(String(s))).join('');
+}
+
+export function parsePointer(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function compare(a: Diagnostic, b: Diagnostic): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  const la = a.line ?? 0;
+  const lb = b.line ?? 0;
+  if (la !== lb) return la - lb;
+  if (a.code !== b.code) return a.code < b.code ? -1 : 1;
+  if (a.pointer !== b.pointer) return a.pointer < b.pointer ? -1 : 1;
+  if (a.message !== b.message) return a.message < b.message ? -1 : 1;
+  return 0;
+}
+
+/** De-duplicate and sort by file → line → code → pointer (Spectral's order). */
+export function normalizeDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    const key = `${d.file}\0${d.pointer}\0${d.code}\0${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out.sort(compare);
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}

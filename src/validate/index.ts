@@ -1,0 +1,86 @@
+// The rule set (CONTRACT §4) and the function that runs it. Pure: the command reads files.
+import { compileAll } from '../compile/index.js';
+import type { GeneratedFile } from '../compile/render.js';
+import { buildRouteModel, walkRoute, type RouteModel, type RouteNode } from '../compile/routes.js';
+import type { Registry } from '../registry/load.js';
+import type { GeneratedState, Rule, RuleContext } from './context.js';
+import { normalizeDiagnostics, type Diagnostic } from './diagnostic.js';
+import { endpointId } from './rules/endpoint-id.js';
+import { ensembleMembers } from './rules/ensemble-members.js';
+import { envUndefined } from './rules/env-undefined.js';
+import { exposureLan } from './rules/exposure-lan.js';
+import { exposureShowroom } from './rules/exposure-showroom.js';
+import { generatedDrift } from './rules/generated-drift.js';
+import { handleDuplicate } from './rules/handle-duplicate.js';
+import { handleModelId } from './rules/handle-model-id.js';
+import { nameKebabCase } from './rules/name-kebab-case.js';
+import { optillmLaunch } from './rules/optillm-launch.js';
+import { optillmSelector } from './rules/optillm-selector.js';
+import { portConflict } from './rules/port-conflict.js';
+import { portImmutable } from './rules/port-immutable.js';
+import { portRange } from './rules/port-range.js';
+import { portUnlocked } from './rules/port-unlocked.js';
+import { routingLoop } from './rules/routing-loop.js';
+import { routingUnresolved } from './rules/routing-unresolved.js';
+import { secretLiteral } from './rules/secret-literal.js';
+import { serviceRun } from './rules/service-run.js';
+
+export const RULES: readonly Rule[] = [
+  nameKebabCase,
+  handleModelId,
+  handleDuplicate,
+  endpointId,
+  portConflict,
+  portRange,
+  portImmutable,
+  portUnlocked,
+  exposureShowroom,
+  exposureLan,
+  routingLoop,
+  routingUnresolved,
+  optillmSelector,
+  optillmLaunch,
+  ensembleMembers,
+  envUndefined,
+  secretLiteral,
+  serviceRun,
+  generatedDrift,
+];
+
+/** Codes produced by the loader rather than a rule. */
+export const LOADER_CODES = ['registry-parse', 'registry-schema'] as const;
+
+export interface ValidateResult {
+  diagnostics: Diagnostic[];
+  /** What compile writes for this registry (computed while validating; reuse it). */
+  files: GeneratedFile[];
+}
+
+export interface ValidateOptions {
+  /** What is on disk in the output directory; without it generated-drift has nothing to compare. */
+  generated?: GeneratedState;
+  /** Precomputed route model and compile output of this registry, to avoid computing them twice. */
+  routes?: RouteModel;
+  files?: GeneratedFile[];
+}
+
+export function validateRegistry(reg: Registry, opts: ValidateOptions = {}): ValidateResult {
+  const { generated } = opts;
+  const routes = opts.routes ?? buildRouteModel(reg);
+  let files: GeneratedFile[] | undefined = opts.files;
+  const walks = new Map<string, RouteNode>();
+  const ctx: RuleContext = {
+    reg,
+    routes,
+    generated,
+    files: () => (files ??= compileAll(reg, routes)),
+    walk: (name) => {
+      let node = walks.get(name);
+      if (!node) walks.set(name, (node = walkRoute(routes, name)));
+      return node;
+    },
+  };
+  const diagnostics: Diagnostic[] = [];
+  for (const rule of RULES) diagnostics.push(...rule.check(ctx));
+  return { diagnostics: normalizeDiagnostics(diagnostics), files: ctx.files() };
+}

@@ -1,0 +1,64 @@
+import type { GeneratedFile } from '../../compile/render.js';
+import { toPointer, type Diagnostic } from '../diagnostic.js';
+import { at, type Rule } from '../context.js';
+
+const code = 'env-undefined';
+
+function envKeys(content: string): string[] {
+  return [...content.matchAll(/^([A-Za-z_][A-Za-z0-9_]*)=/gm)].map((m) => m[1]!);
+}
+
+function unitValues(content: string, key: string): string[] {
+  return [...content.matchAll(new RegExp(`^${key}=(.*)$`, 'gm'))].map((m) => m[1]!);
+}
+
+/**
+ * Every variable a generated file reads — os.environ/X in router.yaml, ${X} in proxy_config.yaml
+ * and in ExecStart — is defined by an env file its service's unit loads, or is a declared secret
+ * of that service. Checked on the generated text itself: what is proven is what is installed.
+ */
+export const envUndefined: Rule = {
+  code,
+  check({ reg, files }) {
+    const out: Diagnostic[] = [];
+    const all = files();
+    const byInstall = new Map(all.filter((f) => f.install).map((f) => [`${f.host}\0${f.install}`, f]));
+    const units = all.filter((f) => f.path.includes('/systemd/') && f.path.endsWith('.service'));
+    const serviceOfUnit = new Map<string, string>();
+    for (const ep of Object.values(reg.endpoints)) {
+      const u = units.find((f) => f.host === ep.host && f.unit && f.path.endsWith(`/${f.unit}.service`) && f.content.includes(`--port ${ep.port}`));
+      if (u?.unit) serviceOfUnit.set(u.unit, ep.service);
+    }
+    for (const unit of units) {
+      const service = serviceOfUnit.get(unit.unit!) ?? unit.unit!;
+      const secrets = reg.settings.secrets[service];
+      const defined = new Set<string>(unitValues(unit.content, 'Environment').map((v) => v.replace(/^"/, '').split('=')[0]!));
+      for (const path of unitValues(unit.content, 'EnvironmentFile')) {
+        const file = byInstall.get(`${unit.host}\0${path.replace(/^-/, '')}`);
+        if (file) envKeys(file.content).forEach((k) => defined.add(k));
+        else if (secrets && path === secrets.file) secrets.names.forEach((k) => defined.add(k));
+      }
+      const readers: [GeneratedFile, RegExp][] = [[unit, /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g]];
+      for (const f of all) {
+        if (f.unit !== unit.unit || f.host !== unit.host || f === unit) continue;
+        if (f.path.endsWith('router.yaml')) readers.push([f, /os\.environ\/([A-Za-z_][A-Za-z0-9_]*)/g]);
+        if (f.path.endsWith('proxy_config.yaml')) readers.push([f, /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}/g]);
+      }
+      for (const [reader, pattern] of readers) {
+        const missing = new Set<string>();
+        for (const m of reader.content.matchAll(pattern)) if (!defined.has(m[1]!)) missing.add(m[1]!);
+        for (const name of [...missing].sort()) {
+          const pointer = secrets ? toPointer(['secrets', service, 'names']) : '/secrets';
+          out.push(
+            at(reg, 'settings.yaml', pointer, {
+              code,
+              message: `${reader.path} reads ${name}, which no env file of ${unit.unit}.service defines and ${service} does not declare as a secret`,
+              hint: `declare ${name} under secrets.${service}.names (its value lives in ${secrets?.file ?? `the service's secrets file`} on ${unit.host})`,
+            }),
+          );
+        }
+      }
+    }
+    return out;
+  },
+};

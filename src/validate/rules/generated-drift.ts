@@ -1,0 +1,32 @@
+import type { Diagnostic } from '../diagnostic.js';
+import type { Rule } from '../context.js';
+
+const code = 'generated-drift';
+
+/** generated/ is exactly what compile writes: no hand edits, no stale or orphaned files. */
+export const generatedDrift: Rule = {
+  code,
+  check({ files, generated }) {
+    if (!generated) return [];
+    const out: Diagnostic[] = [];
+    const produced = new Set<string>();
+    for (const f of files()) {
+      produced.add(f.path);
+      const disk = generated.onDisk.get(f.path);
+      if (disk === f.content) continue;
+      out.push({
+        code,
+        severity: 'error',
+        file: `${generated.dir}/${f.path}`,
+        pointer: '',
+        message: disk === undefined ? `${generated.dir}/${f.path} is missing` : `${generated.dir}/${f.path} differs from what the registry compiles to`,
+        hint: 'run `homelab compile` and commit the result; never edit generated files by hand',
+      });
+    }
+    for (const path of generated.previousManifest) {
+      if (produced.has(path) || generated.onDisk.get(path) === undefined) continue;
+      out.push({ code, severity: 'error', file: `${generated.dir}/${path}`, pointer: '', message: `${generated.dir}/${path} is no longer produced by the registry`, hint: 'run `homelab compile` (it removes files the manifest no longer lists)' });
+    }
+    return out;
+  },
+};

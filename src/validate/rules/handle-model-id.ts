@@ -1,0 +1,53 @@
+import type { Diagnostic } from '../diagnostic.js';
+import { HANDLE_PREFIX } from '../../compile/mesh.js';
+import { toPointer } from '../diagnostic.js';
+import { at, type Rule } from '../context.js';
+
+const code = 'handle-model-id';
+
+function isEnsembleRow(h: { selector?: unknown; members?: unknown; endpoint?: unknown }): boolean {
+  return h.selector !== undefined || h.members !== undefined || h.endpoint !== undefined;
+}
+
+/** A model handle is the canonical model id, with the prefix of its backend kind; opt-* rows are ensembles. */
+export const handleModelId: Rule = {
+  code,
+  check({ reg }) {
+    const out: Diagnostic[] = [];
+    reg.handles.forEach((h, i) => {
+      const p = `/${i}/handle`;
+      if (h.handle.startsWith('opt-')) {
+        for (const key of ['endpoint', 'selector', 'members'] as const) {
+          if (h[key] === undefined) {
+            out.push(at(reg, 'handles.jsonl', `/${i}`, { code, message: `opt-* handle "${h.handle}" has no "${key}"`, hint: 'an opt-* row carries "endpoint", "selector": {"model": "<technique>-<group>"} and "members"' }));
+          }
+        }
+        return;
+      }
+      if (isEnsembleRow(h)) {
+        out.push(at(reg, 'handles.jsonl', p, { code, message: `handle "${h.handle}" carries an OptiLLM selector but is not named opt-*`, hint: `rename it to "opt-${h.handle.replace(/^[a-z0-9]+-/, '')}", or drop endpoint/selector/members to make it a model handle` }));
+        return;
+      }
+      const model = reg.models[h.handle];
+      if (!model) {
+        out.push(at(reg, 'handles.jsonl', p, { code, message: `model handle "${h.handle}" is not a model id in models.yaml`, hint: 'a model handle must equal its canonical model id; add the model to models.yaml or fix the handle' }));
+        return;
+      }
+      const kind = model.endpoint ? reg.endpoints[model.endpoint]?.kind : undefined;
+      const prefix = kind ? HANDLE_PREFIX[kind] : undefined;
+      if (kind && !prefix) {
+        out.push(at(reg, 'handles.jsonl', p, { code, message: `handle "${h.handle}" is served by a ${kind} endpoint, which serves no models`, hint: 'point the model at an mlx, openvino or afm endpoint' }));
+      } else if (prefix && !h.handle.startsWith(prefix)) {
+        out.push(at(reg, 'handles.jsonl', p, { code, message: `handle "${h.handle}" is served by ${kind} but does not start with "${prefix}"`, hint: `${kind} model ids start with "${prefix}"` }));
+      }
+    });
+    for (const [id, model] of Object.entries(reg.models)) {
+      const kind = model.endpoint ? reg.endpoints[model.endpoint]?.kind : undefined;
+      const prefix = kind ? HANDLE_PREFIX[kind] : undefined;
+      if (prefix && !id.startsWith(prefix)) {
+        out.push(at(reg, 'models.yaml', toPointer(['models', id]), { code, message: `model id "${id}" is served by ${kind} but does not start with "${prefix}"`, hint: `rename it "${prefix}${id.replace(/^[a-z0-9]+-/, '')}"` }));
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,38 @@
+import type { Diagnostic } from '../diagnostic.js';
+import { splitSelector } from '../../compile/routes.js';
+import { toPointer } from '../diagnostic.js';
+import { at, type Rule } from '../context.js';
+
+const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const code = 'name-kebab-case';
+
+function suggest(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
+/** Handles, model ids, service names and selector groups are kebab-case (technique slugs are OptiLLM's own). */
+export const nameKebabCase: Rule = {
+  code,
+  check({ reg }) {
+    const out: Diagnostic[] = [];
+    const bad = (what: string, name: string) => ({
+      code,
+      message: `${what} "${name}" is not kebab-case (^[a-z0-9]+(-[a-z0-9]+)*$)`,
+      hint: `rename it to "${suggest(name)}"`,
+    });
+    reg.handles.forEach((h, i) => {
+      if (!KEBAB.test(h.handle)) out.push(at(reg, 'handles.jsonl', `/${i}/handle`, bad('handle', h.handle)));
+      if (h.selector) {
+        const { group } = splitSelector(h.selector.model);
+        if (group && !KEBAB.test(group)) out.push(at(reg, 'handles.jsonl', `/${i}/selector/model`, bad('selector group', group)));
+      }
+    });
+    for (const id of Object.keys(reg.models)) {
+      if (!KEBAB.test(id)) out.push(at(reg, 'models.yaml', toPointer(['models', id]), bad('model id', id)));
+    }
+    for (const [id, ep] of Object.entries(reg.endpoints)) {
+      if (!KEBAB.test(ep.service)) out.push(at(reg, 'endpoints.yaml', toPointer(['endpoints', id, 'service']), bad('service name', ep.service)));
+    }
+    return out;
+  },
+};

@@ -1,0 +1,24 @@
+import type { Diagnostic } from '../diagnostic.js';
+import { toPointer } from '../diagnostic.js';
+import { at, type Rule } from '../context.js';
+
+const code = 'port-conflict';
+
+/** No two services share a host:port, whatever their state (a disabled service keeps its port). */
+export const portConflict: Rule = {
+  code,
+  check({ reg }) {
+    const out: Diagnostic[] = [];
+    const owner = new Map<string, string>();
+    for (const [id, ep] of Object.entries(reg.endpoints)) {
+      const key = `${ep.host}:${ep.port}`;
+      const first = owner.get(key);
+      if (first === undefined) {
+        owner.set(key, id);
+        continue;
+      }
+      out.push(at(reg, 'endpoints.yaml', toPointer(['endpoints', id, 'port']), { code, message: `${id} and ${first} both listen on ${key}`, hint: 'give one of them a free port (and lock it with `homelab lock`)' }));
+    }
+    return out;
+  },
+};

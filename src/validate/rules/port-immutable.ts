@@ -1,0 +1,36 @@
+import type { Diagnostic } from '../diagnostic.js';
+import { toPointer } from '../diagnostic.js';
+import { at, type Rule } from '../context.js';
+
+const code = 'port-immutable';
+
+/** A service keeps its ledger port unless a migration moves it; a reserved port is never reused. */
+export const portImmutable: Rule = {
+  code,
+  check({ reg }) {
+    const out: Diagnostic[] = [];
+    const { ports, reserved, migrations } = reg.ports;
+    for (const [id, ep] of Object.entries(reg.endpoints)) {
+      const pointer = toPointer(['endpoints', id, 'port']);
+      const locked = ports.filter((p) => p.host === ep.host && p.service === ep.service);
+      const current = locked.find((p) => p.port === ep.port);
+      if (!current && locked.length) {
+        // Follow the migrations from the first locked port: each hop must be declared.
+        const moved = locked.some((p) => migrations.some((m) => m.service === ep.service && m.host === ep.host && m.from === p.port && m.to === ep.port));
+        if (!moved) {
+          const from = locked.map((p) => p.port).join('/');
+          out.push(at(reg, 'endpoints.yaml', pointer, { code, message: `port of ${ep.service} on ${ep.host} changed ${from} → ${ep.port}`, hint: `ports are immutable: restore ${from}, or add a migration {service: ${ep.service}, host: ${ep.host}, from: ${locked[0]!.port}, to: ${ep.port}, reason: …} to ports.lock.yaml and run \`homelab lock\`` }));
+        }
+      }
+      const retired = reserved.find((r) => r.host === ep.host && r.port === ep.port);
+      if (retired && !current) {
+        out.push(at(reg, 'endpoints.yaml', pointer, { code, message: `port ${ep.host}:${ep.port} is reserved (retired from ${retired.service}) and is never reused`, hint: 'pick a port that is neither in the ledger nor reserved' }));
+      }
+      const taken = ports.find((p) => p.host === ep.host && p.port === ep.port && p.service !== ep.service);
+      if (taken && !retired) {
+        out.push(at(reg, 'endpoints.yaml', pointer, { code, message: `port ${ep.host}:${ep.port} belongs to ${taken.service} in the ledger, not ${ep.service}`, hint: 'a port is never given to another service: pick a new port' }));
+      }
+    }
+    return out;
+  },
+};

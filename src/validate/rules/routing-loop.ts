@@ -1,0 +1,52 @@
+import type { Diagnostic } from '../diagnostic.js';
+import { parseOptillmModel } from '../../compile/optillm.js';
+import { routeLeaves, type RouteModel } from '../../compile/routes.js';
+import { at, type Rule } from '../context.js';
+
+const code = 'routing-loop';
+
+/** "mlx-foo → OptiLLM (router) → mlx-foo": the cycle, one hop at a time. */
+export function describeCycle(routes: RouteModel, cycle: string[]): string {
+  const parts = [cycle[0]!];
+  for (let i = 1; i < cycle.length; i++) {
+    const from = routes.byName.get(cycle[i - 1]!);
+    const to = cycle[i]!;
+    const hop = from?.deployments
+      .map((d) => d.target)
+      .find((t) => t.kind === 'optillm' && parseOptillmModel(t.sent, routes.approach).upstream === to);
+    if (hop?.kind === 'optillm') {
+      const p = parseOptillmModel(hop.sent, routes.approach);
+      parts.push(`OptiLLM ${hop.host}:${hop.port} (receives "${hop.sent}", runs ${p.runs.join(p.operation === 'OR' ? '|' : '&')}, calls "${to}")`);
+    }
+    parts.push(to);
+  }
+  return parts.join(' → ');
+}
+
+/** No path through OptiLLM comes back to an OptiLLM-routed name (proven with OptiLLM's parser). */
+export const routingLoop: Rule = {
+  code,
+  check({ reg, routes, walk }) {
+    const out: Diagnostic[] = [];
+    for (const e of routes.entries) {
+      if (e.role !== 'handle') continue;
+      const loops = routeLeaves(walk(e.name)).filter((l) => l.type === 'loop');
+      const seen = new Set<string>();
+      for (const l of loops) {
+        if (l.type !== 'loop') continue;
+        const text = describeCycle(routes, l.cycle);
+        if (seen.has(text)) continue;
+        seen.add(text);
+        const pointer = e.selector !== undefined ? `${e.origin.pointer}/selector/model` : e.origin.pointer;
+        out.push(
+          at(reg, e.origin.file, pointer, {
+            code,
+            message: `routing loop: ${text}`,
+            hint: 'OptiLLM strips every leading technique or plugin slug (router, json, moa, …) before calling the gateway back: the name it calls back must start with a piece that is no slug and map straight to a backend (e.g. direct_prefix: direct)',
+          }),
+        );
+      }
+    }
+    return out;
+  },
+};

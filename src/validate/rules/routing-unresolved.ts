@@ -1,0 +1,50 @@
+import type { Diagnostic } from '../diagnostic.js';
+import { routeLeaves } from '../../compile/routes.js';
+import { toPointer } from '../diagnostic.js';
+import { at, type Rule } from '../context.js';
+
+const code = 'routing-unresolved';
+
+/** Every route ends at an active backend; every name the settings refer to exists. */
+export const routingUnresolved: Rule = {
+  code,
+  check({ reg, routes, walk }) {
+    const out: Diagnostic[] = [];
+    for (const e of routes.entries) {
+      if (e.role !== 'handle') continue;
+      const seen = new Set<string>();
+      for (const leaf of routeLeaves(walk(e.name))) {
+        if (leaf.type !== 'unresolved' || seen.has(leaf.reason)) continue;
+        seen.add(leaf.reason);
+        const pointer = e.selector !== undefined ? `${e.origin.pointer}/selector/model` : e.origin.pointer;
+        // A missing member is reported at the member itself.
+        const memberAt = reg.handles[Number(e.origin.pointer.slice(1))]?.members?.indexOf(leaf.name) ?? -1;
+        out.push(
+          at(reg, e.origin.file, memberAt >= 0 ? `${e.origin.pointer}/members/${memberAt}` : pointer, {
+            code,
+            message: `"${e.name}" leads nowhere: ${leaf.reason}`,
+            hint: 'every route must end at an active backend endpoint: fix the name, the model row or the endpoint state',
+          }),
+        );
+      }
+    }
+    const names = routes.byName;
+    const tiny = reg.settings.clients.tinyagents;
+    if (tiny && !names.has(tiny.model)) {
+      out.push(at(reg, 'settings.yaml', '/clients/tinyagents/model', { code, message: `TinyAgents model "${tiny.model}" is not a gateway model`, hint: 'use a handle from handles.jsonl' }));
+    }
+    const rs = reg.settings.gateway.router_settings;
+    for (const key of ['fallbacks', 'context_window_fallbacks'] as const) {
+      rs[key]?.forEach((item, i) => {
+        for (const [group, targets] of Object.entries(item)) {
+          for (const [j, name] of [group, ...targets].entries()) {
+            if (names.has(name)) continue;
+            const p = j === 0 ? toPointer(['gateway', 'router_settings', key, i, group]) : toPointer(['gateway', 'router_settings', key, i, group, j - 1]);
+            out.push(at(reg, 'settings.yaml', p, { code, message: `${key} names "${name}", which the gateway does not serve`, hint: 'use a handle from handles.jsonl' }));
+          }
+        }
+      });
+    }
+    return out;
+  },
+};
