@@ -2,15 +2,14 @@
 // because without it OptiLLM falls back to its packaged example, which sends the gateway's key
 // to api.openai.com. One provider, the gateway; its key by ${VAR} from OptiLLM's own secrets.
 import type { Registry } from '../registry/load.js';
+import type { Endpoint } from '../registry/schema.js';
 import { SECRET, type Layout } from './layout.js';
 import { gatewayEndpoint } from './mesh.js';
 import { renderYaml, type GeneratedFile } from './render.js';
 import { gatewayUrlFromOptillm } from './routes.js';
 
-export function emitOptillmProxy(reg: Registry, lay: Layout): GeneratedFile[] {
-  const gw = gatewayEndpoint(reg);
-  if (!gw) return [];
-  const config = {
+export function proxyConfig(reg: Registry, gw: Endpoint): Record<string, unknown> {
+  return {
     providers: [
       {
         name: 'homelab-gateway',
@@ -24,10 +23,15 @@ export function emitOptillmProxy(reg: Registry, lay: Layout): GeneratedFile[] {
     // OptiLLM's default is 30 s, too short for local generation: match the gateway's timeout.
     timeouts: { request: reg.settings.optillm.request_timeout },
   };
+}
+
+export function emitOptillmProxy(reg: Registry, lay: Layout): GeneratedFile[] {
+  const gw = gatewayEndpoint(reg);
+  if (!gw) return [];
   return [
     {
       path: lay.proxyConfig.path,
-      content: renderYaml(config),
+      content: renderYaml(proxyConfig(reg, gw)),
       host: lay.optillmHost,
       install: lay.proxyConfig.install,
       unit: lay.optillmUnit,

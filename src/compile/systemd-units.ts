@@ -25,14 +25,19 @@ export interface Launch {
 /** The ranges a LAN-facing service may talk to besides loopback: private networks, never the internet. */
 const LAN_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fd00::/8', 'link-local'];
 
-/** Escape for systemd: `%` is a specifier and `$` expands in ExecStart (systemd.md). */
+/** `%` starts a specifier in every unit setting (systemd.md): double it. */
 export function escapeSystemd(text: string): string {
-  return text.replace(/%/g, '%%').replace(/\$/g, '$$$$');
+  return text.replace(/%/g, '%%');
 }
 
+/** In ExecStart `$VAR`/`${VAR}` also expand: double `$` too, except for the intended ${VAR}. */
 function quoteArg(arg: Arg): string {
   if (typeof arg !== 'string') return `\${${arg.env}}`;
-  const escaped = escapeSystemd(arg);
+  return quoteWord(escapeSystemd(arg).replace(/\$/g, '$$$$'));
+}
+
+/** Quote a word for systemd's word splitting (ExecStart, Environment=) when it needs it. */
+function quoteWord(escaped: string): string {
   if (escaped !== '' && !/[\s"'\\;]/.test(escaped)) return escaped;
   return `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
@@ -76,6 +81,12 @@ export function serviceLaunch(reg: Registry, id: string, ep: Endpoint, lay: Layo
 
 type Directive = [string, string];
 
+/** One BindReadOnlyPaths= item: optional (-), `:` escaped, quoted when it holds white space. */
+function bindPath(path: string): string {
+  const item = `-${escapeSystemd(path).replace(/\\/g, '\\\\').replace(/:/g, '\\:')}`;
+  return /[\s"']/.test(item) ? `"${item.replace(/"/g, '\\"')}"` : item;
+}
+
 function hardening(reg: Registry, ep: Endpoint, launch: Launch): Directive[] {
   const run = ep.run!;
   const relax = new Set(run.relax ?? []);
@@ -99,7 +110,7 @@ function hardening(reg: Registry, ep: Endpoint, launch: Launch): Directive[] {
     ['AmbientCapabilities', ''],
     ['ProtectSystem', 'strict'],
     ['ProtectHome', 'tmpfs'],
-    ['BindReadOnlyPaths', [...binds].sort().map((p) => `-${escapeSystemd(p)}`).join(' ')],
+    ['BindReadOnlyPaths', [...binds].sort().map(bindPath).join(' ')],
     ['CacheDirectory', launch.unit],
     ['StateDirectory', launch.unit],
     ['RuntimeDirectory', launch.unit],
@@ -173,7 +184,7 @@ export function emitSystemdUnits(reg: Registry, lay: Layout = layout(reg)): Gene
       ['Type', 'exec'],
       ['User', run.user],
       ['WorkingDirectory', escapeSystemd(run.workdir)],
-      ...Object.keys(launch.environment).sort().map((k): Directive => ['Environment', quoteArg(`${k}=${launch.environment[k]}`)]),
+      ...Object.keys(launch.environment).sort().map((k): Directive => ['Environment', quoteWord(escapeSystemd(`${k}=${launch.environment[k]}`))]),
       ...launch.environmentFiles.map((f): Directive => ['EnvironmentFile', escapeSystemd(f)]),
       ['ExecStart', launch.argv.map(quoteArg).join(' ')],
       ['Restart', 'on-failure'],

@@ -1,0 +1,67 @@
+// schemas/ is generated from the zod schemas (drift fails here), and ajv with those JSON Schemas
+// gives the same verdict as zod on every fixture, sound or broken.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { renderSchemas } from '../src/registry/json-schema.js';
+import { REGISTRY_FILES } from '../src/registry/schema.js';
+import { editHandles, editYaml, readTexts, ROOT, shippedTexts, type Texts } from './helpers.js';
+
+describe('schemas/', () => {
+  it.each(Object.entries(renderSchemas()))('%s is what the zod schema generates', async (name, text) => {
+    await expect(text).toMatchFileSnapshot(join(ROOT, 'schemas', name));
+  });
+
+  it('every YAML registry file points editors at its schema on line 1', () => {
+    for (const spec of REGISTRY_FILES.filter((f) => f.format === 'yaml')) {
+      const first = readFileSync(join(ROOT, 'registry', spec.name), 'utf8').split('\n')[0];
+      expect(first).toBe(`# yaml-language-server: $schema=../schemas/${spec.id}.schema.json`);
+    }
+  });
+});
+
+function toValue(name: string, text: string): unknown {
+  return name.endsWith('.jsonl') ? text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l)) : parse(text);
+}
+
+const ajv = new Ajv2020.default({ strict: false, allErrors: true });
+const validators = Object.fromEntries(REGISTRY_FILES.map((f) => [f.name, ajv.compile(JSON.parse(readFileSync(join(ROOT, 'schemas', `${f.id}.schema.json`), 'utf8')))]));
+
+const shipped = shippedTexts();
+const VARIANTS: [string, Texts][] = [
+  ['shipped', shipped],
+  ['minimal-one-host', readTexts(join(ROOT, 'test/fixtures/minimal-one-host/registry'))],
+  ['no-optillm-routing', readTexts(join(ROOT, 'test/fixtures/no-optillm-routing/registry'))],
+  ['unknown endpoint key', editYaml(shipped, 'endpoints.yaml', (d) => d.setIn(['endpoints', 'ep_mlx_8100', 'prot'], 1))],
+  ['port as string', editYaml(shipped, 'endpoints.yaml', (d) => d.setIn(['endpoints', 'ep_mlx_8100', 'port'], '8100'))],
+  ['port out of range', editYaml(shipped, 'endpoints.yaml', (d) => d.setIn(['endpoints', 'ep_mlx_8100', 'port'], 70000))],
+  ['fractional context', editYaml(shipped, 'models.yaml', (d) => d.setIn(['models', 'mlx-gemma-3-27b-it-qat-4bit', 'context_length'], 1.5))],
+  ['relative source path', editYaml(shipped, 'models.yaml', (d) => d.setIn(['models', 'mlx-gemma-3-27b-it-qat-4bit', 'source_path'], 'models/x'))],
+  ['missing model field', editYaml(shipped, 'models.yaml', (d) => d.deleteIn(['models', 'mlx-gemma-3-27b-it-qat-4bit', 'upstream']))],
+  ['bad storage class', editYaml(shipped, 'hosts.yaml', (d) => d.setIn(['hosts', 'studio', 'storage', 1, 'class'], 'attic'))],
+  ['bad routing strategy', editYaml(shipped, 'settings.yaml', (d) => d.setIn(['gateway', 'router_settings', 'routing_strategy'], 'round-robin'))],
+  ['json_logs as string', editYaml(shipped, 'settings.yaml', (d) => d.setIn(['gateway', 'litellm_settings', 'json_logs'], 'true'))],
+  ['lower-case secret name', editYaml(shipped, 'settings.yaml', (d) => d.setIn(['secrets', 'optillm-proxy', 'names', 0], 'openai_key'))],
+  ['handle status', editHandles(shipped, (rows) => [...rows, { handle: 'mlx-x', status: 'active' }])],
+  ['selector without model', editHandles(shipped, (rows) => rows.map((r, i) => (i === 14 ? { ...r, selector: {} } : r)))],
+  ['ledger entry with extra key', editYaml(shipped, 'ports.lock.yaml', (d) => d.setIn(['ports', 0, 'note'], 'x'))],
+  ['migration without reason', editYaml(shipped, 'ports.lock.yaml', (d) => d.setIn(['migrations'], [{ service: 'x', host: 'mini', from: 1, to: 2 }]))],
+];
+
+describe.each(VARIANTS)('ajv and zod agree on %s', (_name, texts) => {
+  it.each(REGISTRY_FILES.map((f) => [f.name, f] as const))('%s', (_file, spec) => {
+    const value = toValue(spec.name, texts[spec.name]!);
+    const isZodValid = spec.schema.safeParse(value).success;
+    const isAjvValid = validators[spec.name]!(value) as boolean;
+    expect(isAjvValid).toBe(isZodValid);
+  });
+});
+
+it('the broken variants are really broken (each one fails somewhere)', () => {
+  for (const [name, texts] of VARIANTS.slice(3)) {
+    const isAllValid = REGISTRY_FILES.every((spec) => spec.schema.safeParse(toValue(spec.name, texts[spec.name]!)).success);
+    expect(isAllValid, name).toBe(false);
+  }
+});
