@@ -1,5 +1,5 @@
 import { isSlug, isTechnique, parseOptillmModel, PLUGIN_SLUGS, TECHNIQUE_SLUGS } from '../../compile/optillm.js';
-import { splitSelector } from '../../compile/routes.js';
+import { isViaOptillm, splitSelector } from '../../compile/routes.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { at, type Rule } from '../context.js';
 
@@ -67,7 +67,9 @@ export const optillmSelector: Rule = {
     });
     const { route_via_optillm, direct_prefix } = reg.settings.optillm;
     if (route_via_optillm) {
-      const problem = callbackNameProblem(`${direct_prefix}-x`) ?? (direct_prefix === '' ? 'it is empty' : undefined);
+      // Judge the prefix on a real call-back name, so the message shows what OptiLLM would call.
+      const example = reg.handles.find((h) => isViaOptillm(reg, h.handle))?.handle ?? 'mlx-foo';
+      const problem = direct_prefix === '' ? 'it is empty' : callbackNameProblem(`${direct_prefix}-${example}`);
       if (problem || direct_prefix.includes('-')) {
         out.push(
           at(reg, 'settings.yaml', '/optillm/direct_prefix', {

@@ -1,0 +1,37 @@
+import { ruleTable } from './table.js';
+import { set, ROW } from './edits.js';
+
+ruleTable('exposure-showroom', [
+  {
+    name: 'a handle served from the Seagate disk (backroom)',
+    edit: set('models.yaml', ['models', 'mlx-gemma-3-27b-it-qat-4bit', 'source_path'], '/Volumes/Seagate/models/models--mlx-community--gemma-3-27b-it-qat-4bit'),
+    expected: [
+      { file: 'registry/handles.jsonl', pointer: `/${ROW.gemma}/handle`, line: ROW.gemma + 1 },
+      { file: 'registry/handles.jsonl', pointer: `/${ROW.architectBalanced}/members/1`, line: ROW.architectBalanced + 1 },
+      { file: 'registry/handles.jsonl', pointer: `/${ROW.chat}/members/0`, line: ROW.chat + 1 },
+    ],
+  },
+  {
+    name: 'a handle served from no storage root of its host',
+    edit: set('models.yaml', ['models', 'ov-phi-4-mini-instruct-fp16', 'source_path'], '/opt/models/phi-4-mini-instruct-fp16'),
+    expected: [
+      { file: 'registry/handles.jsonl', pointer: `/${ROW.ovPhi4}/handle`, line: ROW.ovPhi4 + 1 },
+      { file: 'registry/handles.jsonl', pointer: '/18/members/1', line: 19 },
+      { file: 'registry/handles.jsonl', pointer: '/20/members/0', line: 21 },
+      { file: 'registry/handles.jsonl', pointer: '/21/members/0', line: 22 },
+    ],
+  },
+  {
+    name: 'a root that only shares a prefix is not that root',
+    edit: set('models.yaml', ['models', 'mlx-mistral-small-3-2-24b-instruct-2506-4bit', 'source_path'], '/Users/thestudio/models/hf/hub-old/mistral'),
+    expected: [
+      { file: 'registry/handles.jsonl', pointer: `/${ROW.mistral}/handle`, line: ROW.mistral + 1 },
+      { file: 'registry/handles.jsonl', pointer: `/${ROW.chat}/members/1`, line: ROW.chat + 1 },
+    ],
+  },
+  {
+    name: 'near miss: showroom source with a cache on the backroom disk',
+    edit: set('models.yaml', ['models', 'mlx-gemma-3-27b-it-qat-4bit', 'cache_path'], '/Volumes/Seagate/models/cache/gemma'),
+    expected: [],
+  },
+]);

@@ -1,0 +1,24 @@
+import { ruleTable } from './table.js';
+import { row, set, ROW } from './edits.js';
+
+const at = (r: number) => ({ file: 'registry/handles.jsonl', pointer: `/${r}/selector/model`, line: r + 1 });
+
+ruleTable('optillm-selector', [
+  { name: 'an unknown technique', edit: row(ROW.chat, { selector: { model: 'mixture-ens-chat-balanced-m' } }), expected: [at(ROW.chat)] },
+  { name: 'techniques chained with - (only the first runs)', edit: row(ROW.chat, { selector: { model: 'moa-bon-ens-chat-balanced-m' } }), expected: [at(ROW.chat)] },
+  { name: 'a group whose first piece is the router plugin slug', edit: row(ROW.chat, { selector: { model: 'moa-router-chat-balanced-m' } }), expected: [at(ROW.chat)] },
+  { name: 'an empty model', edit: row(ROW.chat, { selector: { model: 'moa' } }), expected: [at(ROW.chat)] },
+  { name: 'an unknown name inside a combination', edit: row(ROW.chat, { selector: { model: 'moa&best-ens-chat-balanced-m' } }), expected: [at(ROW.chat)] },
+  {
+    name: "direct_prefix: router (the seeds' scheme)",
+    edit: set('settings.yaml', ['optillm', 'direct_prefix'], 'router'),
+    expected: [{ file: 'registry/settings.yaml', pointer: '/optillm/direct_prefix', line: 'direct_prefix: router' }],
+  },
+  {
+    name: 'a plugin instead of a technique is a warning',
+    edit: row(ROW.chat, { selector: { model: 'privacy-ens-chat-balanced-m' } }),
+    expected: [{ ...at(ROW.chat), severity: 'warning' }],
+  },
+  { name: 'near miss: techniques combined with &', edit: row(ROW.chat, { selector: { model: 'moa&bon-ens-chat-balanced-m' } }), expected: [] },
+  { name: 'near miss: a slug later in the group is safe', edit: row(ROW.chat, { selector: { model: 'moa-ens-router-m' } }), expected: [] },
+]);

@@ -1,0 +1,25 @@
+import { ruleTable } from './table.js';
+import { row, set, ROW } from './edits.js';
+
+ruleTable('routing-loop', [
+  {
+    name: "the seeds' router- call-back prefix: OptiLLM strips the router plugin slug and calls the public handle",
+    edit: set('settings.yaml', ['optillm', 'direct_prefix'], 'router'),
+    expected: [0, 1, 2, 3, 4, 5].map((i) => ({ file: 'registry/handles.jsonl', pointer: `/${i}`, line: i + 1 })),
+  },
+  {
+    name: 'an ensemble whose group is its own handle',
+    edit: row(ROW.chat, { selector: { model: 'moa-opt-chat-balanced-m' } }),
+    expected: [{ file: 'registry/handles.jsonl', pointer: `/${ROW.chat}/selector/model`, line: ROW.chat + 1 }],
+  },
+  {
+    name: 'a call-back prefix that is a technique slug',
+    edit: set('settings.yaml', ['optillm', 'direct_prefix'], 'json'),
+    expected: [0, 1, 2, 3, 4, 5].map((i) => ({ file: 'registry/handles.jsonl', pointer: `/${i}`, line: i + 1 })),
+  },
+  {
+    name: 'near miss: a call-back prefix "mlx" is no slug, so OptiLLM passes mlx-mlx-* back intact',
+    edit: set('settings.yaml', ['optillm', 'direct_prefix'], 'mlx'),
+    expected: [],
+  },
+]);

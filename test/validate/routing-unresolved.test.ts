@@ -1,0 +1,33 @@
+import { ruleTable } from './table.js';
+import { row, set, ROW } from './edits.js';
+
+ruleTable('routing-unresolved', [
+  {
+    name: 'an ensemble member that is no model',
+    edit: row(ROW.chat, { members: ['mlx-gemma-3-27b-it-qat-4bit', 'mlx-nope'] }),
+    expected: [{ file: 'registry/handles.jsonl', pointer: `/${ROW.chat}/members/1`, line: ROW.chat + 1 }],
+  },
+  {
+    name: 'a handle on a disabled endpoint',
+    edit: set('endpoints.yaml', ['endpoints', 'ep_mlx_8105', 'state'], 'disabled'),
+    expected: [
+      { file: 'registry/handles.jsonl', pointer: `/${ROW.mistral}`, line: ROW.mistral + 1 },
+      { file: 'registry/handles.jsonl', pointer: `/${ROW.chat}/members/1`, line: ROW.chat + 1 },
+    ],
+  },
+  {
+    name: 'a TinyAgents model the gateway does not serve',
+    edit: set('settings.yaml', ['clients', 'tinyagents', 'model'], 'opt-chat-m'),
+    expected: [{ file: 'registry/settings.yaml', pointer: '/clients/tinyagents/model', line: 'model: opt-chat-m' }],
+  },
+  {
+    name: 'a fallback to an unknown group',
+    edit: set('settings.yaml', ['gateway', 'router_settings', 'fallbacks'], [{ 'opt-chat-balanced-m': ['opt-chat-small'] }]),
+    expected: [{ file: 'registry/settings.yaml', pointer: '/gateway/router_settings/fallbacks/0/opt-chat-balanced-m/0', line: '- opt-chat-small' }],
+  },
+  {
+    name: 'near miss: a planned endpoint with no handle, and a fallback between real handles',
+    edit: set('settings.yaml', ['gateway', 'router_settings', 'fallbacks'], [{ 'opt-chat-balanced-m': ['mlx-gemma-3-27b-it-qat-4bit'] }]),
+    expected: [],
+  },
+]);
