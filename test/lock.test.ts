@@ -1,0 +1,55 @@
+// homelab lock: the ledger only grows, comments and order stay, moves need a migration.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { copyShipped, editYaml, runCli, shippedTexts } from './helpers.js';
+
+const withTts = (t = shippedTexts()) =>
+  editYaml(t, 'endpoints.yaml', (d) => d.setIn(['endpoints', 'ep_tts_5000'], { service: 'tts', kind: 'searxng', host: 'mini', port: 5000, bind: '127.0.0.1' }));
+
+describe('homelab lock', () => {
+  it('appends a new assignment, keeping every existing line and comment', async () => {
+    const dir = copyShipped(withTts());
+    const before = readFileSync(join(dir, 'registry/ports.lock.yaml'), 'utf8');
+    const r = await runCli(['lock'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('locked mini:5000 tts');
+    const after = readFileSync(join(dir, 'registry/ports.lock.yaml'), 'utf8');
+    const beforeLines = before.split('\n').filter((l) => l.trim() && !l.startsWith('reserved') && !l.startsWith('migrations'));
+    for (const line of beforeLines) expect(after).toContain(line);
+    expect(after.indexOf('{ host: mini, port: 5000, service: tts }')).toBeGreaterThan(after.indexOf('service: afm'));
+    expect((await runCli(['validate', '--format', 'json'], dir)).stdout).not.toContain('port-unlocked');
+    expect((await runCli(['lock'], dir)).stdout).toContain('already holds');
+  });
+
+  it('refuses a move without a migration and writes nothing', async () => {
+    const dir = copyShipped(editYaml(shippedTexts(), 'endpoints.yaml', (d) => d.setIn(['endpoints', 'ep_searxng_8888', 'port'], 8889)));
+    const before = readFileSync(join(dir, 'registry/ports.lock.yaml'), 'utf8');
+    const r = await runCli(['lock'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('without a migration');
+    expect(readFileSync(join(dir, 'registry/ports.lock.yaml'), 'utf8')).toBe(before);
+  });
+
+  it('accepts a move with a migration and retires the old port to reserved', async () => {
+    let texts = editYaml(shippedTexts(), 'endpoints.yaml', (d) => d.setIn(['endpoints', 'ep_searxng_8888', 'port'], 8889));
+    texts = editYaml(texts, 'ports.lock.yaml', (d) => d.setIn(['migrations'], [{ service: 'searxng', host: 'mini', from: 8888, to: 8889, reason: 'clash with a dev server' }]));
+    const dir = copyShipped(texts);
+    const r = await runCli(['lock'], dir);
+    expect(r.code).toBe(0);
+    const after = readFileSync(join(dir, 'registry/ports.lock.yaml'), 'utf8');
+    expect(after).toContain('{ host: mini, port: 8888, service: searxng }');
+    expect(after).toContain('{ host: mini, port: 8889, service: searxng }');
+    expect(after).toMatch(/reserved:\n\s+- \{ host: mini, port: 8888, service: searxng, reason: "?migrated to 8889/);
+    const v = JSON.parse((await runCli(['validate', '--format', 'json'], dir)).stdout);
+    expect(v.diagnostics.filter((d: { code: string }) => d.code.startsWith('port-'))).toEqual([]);
+  });
+
+  it('refuses to hand a reserved port to a new service', async () => {
+    let texts = withTts();
+    texts = editYaml(texts, 'ports.lock.yaml', (d) => d.setIn(['reserved'], [{ host: 'mini', port: 5000, service: 'old', reason: 'retired' }]));
+    const r = await runCli(['lock'], copyShipped(texts));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('reserved');
+  });
+});
