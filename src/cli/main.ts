@@ -3,12 +3,16 @@
 // (0 ok · 1 check failed · 2 usage error, unreadable input or a bug). No process.exit below here.
 import { Command, CommanderError, Option } from 'commander';
 import { DeployError, InternalError, RemoteCommandError, UsageError } from '../errors.js';
-import { compileCmd } from './commands/compile.js';
-import { explainCmd } from './commands/explain.js';
-import { healthCmd } from './commands/health.js';
-import { lockCmd } from './commands/lock.js';
-import { validateCmd } from './commands/validate.js';
 import { FORMATS } from './report.js';
+
+// Commands are imported when they run: start-up stays at node's own plus what that command needs.
+const commands = {
+  compile: () => import('./commands/compile.js'),
+  validate: () => import('./commands/validate.js'),
+  explain: () => import('./commands/explain.js'),
+  lock: () => import('./commands/lock.js'),
+  health: () => import('./commands/health.js'),
+};
 
 const registryOption = () => new Option('--registry <dir>', 'registry directory').default('registry');
 
@@ -30,7 +34,7 @@ export function buildProgram(): Command {
     .addOption(registryOption())
     .option('--out <dir>', 'output directory', 'generated')
     .option('--check', 'write nothing; exit 1 listing each file that would change')
-    .action((o) => run(() => compileCmd(o)));
+    .action((o) => run(async () => (await commands.compile()).compileCmd(o)));
 
   program
     .command('validate')
@@ -39,7 +43,7 @@ export function buildProgram(): Command {
     .option('--out <dir>', 'generated directory to check for drift', 'generated')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--against <git-ref>', 'also compare ports and handles with the registry at this git ref')
-    .action((o) => run(() => validateCmd(o)));
+    .action((o) => run(async () => (await commands.validate()).validateCmd(o)));
 
   program
     .command('explain')
@@ -47,13 +51,13 @@ export function buildProgram(): Command {
     .argument('<handle>', 'a handle or internal gateway name')
     .addOption(registryOption())
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action((handle, o) => run(() => explainCmd(handle, o)));
+    .action((handle, o) => run(async () => (await commands.explain()).explainCmd(handle, o)));
 
   program
     .command('lock')
     .description('add new port assignments (and migrations) to ports.lock.yaml; never edit or drop an entry')
     .addOption(registryOption())
-    .action((o) => run(() => lockCmd(o)));
+    .action((o) => run(async () => (await commands.lock()).lockCmd(o)));
 
   program
     .command('health')
@@ -62,7 +66,7 @@ export function buildProgram(): Command {
     .option('--host <name>', 'only endpoints of this host')
     .option('--timeout <ms>', 'per-probe timeout in milliseconds', '3000')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action((o) => run(() => healthCmd(o)));
+    .action((o) => run(async () => (await commands.health()).healthCmd(o)));
 
   return program;
 }

@@ -59,6 +59,7 @@ export function emitTopology(reg: Registry, routes: RouteModel, lay: Layout): Ge
     if (e.role === 'handle') continue;
     edges.push(`  optillm -.->|"${e.name}"| n_${mermaidId(e.name)}`);
   }
-  lines.push(...edges, '```');
+  for (const e of edges) lines.push(e);
+  lines.push('```');
   return { path: lay.topology.path, content: renderMarkdown(lines.join('\n')) };
 }

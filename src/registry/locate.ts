@@ -45,6 +45,18 @@ function findOffset(doc: Document, segments: string[]): number | undefined {
   return offset;
 }
 
+/** A locator that parses the text into the yaml library's node tree on its first use only. */
+export function lazyYamlLocator(text: string): Locator {
+  let locate: Locator | undefined;
+  return (pointer) => {
+    if (!locate) {
+      const lineCounter = new LineCounter();
+      locate = yamlLocator(parseDocument(text, { lineCounter, uniqueKeys: false }), lineCounter);
+    }
+    return locate(pointer);
+  };
+}
+
 export function yamlLocator(doc: Document, lineCounter: LineCounter): Locator {
   return (pointer) => {
     const offset = findOffset(doc, parsePointer(pointer));

@@ -1,5 +1,4 @@
 import { checkRegistry } from '../../app/check.js';
-import { compareWithRef } from '../../app/against.js';
 import { hasErrors, normalizeDiagnostics } from '../../validate/diagnostic.js';
 import { printDiagnostics, type Format } from '../report.js';
 
@@ -15,7 +14,7 @@ export async function validateCmd(o: ValidateOptions): Promise<number> {
   const result = await checkRegistry(o.registry, o.out);
   let diagnostics = result.diagnostics;
   if (o.against && result.registry) {
-    diagnostics = normalizeDiagnostics([...diagnostics, ...(await compareWithRef(result.registry, o.registry, o.against))]);
+    diagnostics = normalizeDiagnostics([...diagnostics, ...(await (await import('../../app/against.js')).compareWithRef(result.registry, o.registry, o.against))]);
   }
   printDiagnostics(diagnostics, o.format);
   if (o.format === 'text' && !diagnostics.length) process.stderr.write('validate: no problems.\n');

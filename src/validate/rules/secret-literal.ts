@@ -4,29 +4,36 @@ import type { Rule } from '../context.js';
 
 const code = 'secret-literal';
 
-const PATTERNS: [RegExp, string][] = [
+const PREFIXED: [RegExp, string][] = [
   [/\bsk-[A-Za-z0-9_-]{16,}/g, 'an API key (sk-…)'],
   [/\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/g, 'a bearer token'],
   [/\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g, 'a JSON web token'],
   [/\b(?:ghp|gho|ghs|hf|xox[abp])_[A-Za-z0-9]{20,}/g, 'an access token'],
-  [/(?<![A-Za-z0-9/])[0-9a-fA-F]{32,}(?![A-Za-z0-9])/g, 'a long hex token'],
-  [/(?<![A-Za-z0-9/+_-])[A-Za-z0-9+]{32,}={0,2}(?![A-Za-z0-9/+_-])/g, 'a base64 token'],
 ];
 
-/** True for a run of mixed letters and digits, as keys are; not for words and version strings. */
-function isTokenLike(text: string, kind: string): boolean {
-  if (kind !== 'a base64 token') return true;
-  return /[A-Z]/.test(text) && /[a-z]/.test(text) && /[0-9]/.test(text);
+/**
+ * Words of token characters, matched greedily with no length bound so the scan stays linear
+ * (a `{32,}` bound makes the engine retry every start inside each shorter word).
+ */
+const WORD = /[A-Za-z0-9+]+={0,2}/g;
+
+function classifyWord(word: string): string | undefined {
+  if (word.length < 32) return undefined;
+  if (/^[0-9a-fA-F]+$/.test(word)) return 'a long hex token';
+  if (/[A-Z]/.test(word) && /[a-z]/.test(word) && /[0-9]/.test(word)) return 'a base64 token';
+  return undefined;
 }
 
 export function findSecrets(text: string): { index: number; kind: string; value: string }[] {
   const hits: { index: number; kind: string; value: string }[] = [];
-  for (const [pattern, kind] of PATTERNS) {
-    for (const m of text.matchAll(pattern)) {
-      if (isTokenLike(m[0], kind)) hits.push({ index: m.index!, kind, value: m[0] });
-    }
+  if (text.includes('sk-') || text.includes('Bearer') || text.includes('eyJ') || text.includes('_')) {
+    for (const [pattern, kind] of PREFIXED) for (const m of text.matchAll(pattern)) hits.push({ index: m.index!, kind, value: m[0] });
   }
-  return hits;
+  for (const m of text.matchAll(WORD)) {
+    const kind = classifyWord(m[0]);
+    if (kind && !hits.some((h) => h.index <= m.index! && m.index! < h.index + h.value.length)) hits.push({ index: m.index!, kind, value: m[0] });
+  }
+  return hits.sort((a, b) => a.index - b.index);
 }
 
 function position(text: string, index: number): { line: number; col: number } {
