@@ -12,6 +12,7 @@ const commands = {
   explain: () => import('./commands/explain.js'),
   lock: () => import('./commands/lock.js'),
   health: () => import('./commands/health.js'),
+  sync: () => import('./commands/sync-gateway.js'),
 };
 
 const registryOption = () => new Option('--registry <dir>', 'registry directory').default('registry');
@@ -58,6 +59,21 @@ export function buildProgram(): Command {
     .description('add new port assignments (and migrations) to ports.lock.yaml; never edit or drop an entry')
     .addOption(registryOption())
     .action((o) => run(async () => (await commands.lock()).lockCmd(o)));
+
+  program
+    .command('sync-gateway')
+    .description("read the Studio's MLX registry, recompile, and push the gateway's files over ssh with health checks and rollback")
+    .addOption(registryOption())
+    .option('--mlx-registry <file>', "the Studio's MLX registry.json (default: settings.yaml sync.mlx_registry)")
+    .option('--out <dir>', 'output directory', 'generated')
+    .option('--plan', 'show the plan and stop (exit 0)')
+    .option('--offline', 'with --plan: plan against generated/ without contacting the host')
+    .option('--yes', 'apply without asking')
+    .option('--prune', 'remove the handles of models that left the MLX registry')
+    .option('--route-via-optillm', 'route public mlx-* handles through OptiLLM (the default, MLX_ROUTE_VIA_OPTILLM=1)')
+    .option('--no-route-via-optillm', 'map mlx-* handles straight to their MLX ports')
+    .option('--timeout <seconds>', 'how long the gateway may take to become healthy after a restart', '60')
+    .action((o) => run(async () => (await commands.sync()).syncGatewayCmd(o)));
 
   program
     .command('health')

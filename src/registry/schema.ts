@@ -12,15 +12,19 @@ export const StorageSchema = z
   .object({ path: AbsPath, class: z.enum(['showroom', 'backroom']) })
   .strict();
 
-/** How homelab reaches a host to deploy: the remote verbs, so the Mini can use `sudo systemctl`. */
+/** How homelab deploys to a host: the remote verbs come from here, so the Mini can use `sudo systemctl`. */
 export const HostDeploySchema = z
   .object({
-    /** argv prefix for privileged commands, e.g. ["sudo", "-n"]; empty when the ssh user may write the paths. */
+    /** argv prefix for privileged file operations, e.g. ["sudo", "-n"]; [] when the ssh user owns the paths. */
     sudo: z.array(z.string().min(1)),
-    /** argv of systemctl on that host. */
+    /** argv of systemctl on that host, e.g. ["sudo", "-n", "systemctl"]. */
     systemctl: z.array(z.string().min(1)).min(1),
-    /** Directory for the deploy lock and backups. */
+    /** Directory for the deploy lock and backups (created with the sudo prefix). */
     state_dir: AbsPath,
+    /** Prefix of every install path (default "/"): a staging tree, or a test host. */
+    root: AbsPath.optional(),
+    /** Extra options for ssh and scp (-p PORT, -i KEY, -o Option=value). */
+    ssh_options: z.array(z.string().min(1)).optional(),
   })
   .strict();
 

@@ -9,16 +9,20 @@ function isUnder(path: string, root: string): boolean {
   return path === r || path.startsWith(`${r}/`);
 }
 
+/** The storage class of a path on a host. The longest matching root wins: a backroom disk mounted inside a showroom tree stays backroom. */
+export function pathClass(reg: Registry, host: string, path: string): 'showroom' | 'backroom' | 'none' {
+  const roots = reg.hosts[host]?.storage ?? [];
+  const match = roots.filter((s) => isUnder(path, s.path)).sort((a, b) => b.path.length - a.path.length)[0];
+  return match?.class ?? 'none';
+}
+
 /** The storage class a model is served from, judged on the host of its endpoint. */
 export function storageClass(reg: Registry, modelId: string): { cls: 'showroom' | 'backroom' | 'none'; host?: string } | undefined {
   const model = reg.models[modelId];
   if (!model?.endpoint) return model ? { cls: 'none' } : undefined;
   const host = reg.endpoints[model.endpoint]?.host;
   if (!host) return undefined;
-  const roots = reg.hosts[host]?.storage ?? [];
-  // The longest matching root wins: a backroom disk mounted inside a showroom tree stays backroom.
-  const match = roots.filter((s) => isUnder(model.source_path, s.path)).sort((a, b) => b.path.length - a.path.length)[0];
-  return { cls: match?.class ?? 'none', host };
+  return { cls: pathClass(reg, host, model.source_path), host };
 }
 
 /** Only showroom models get handles (or ensemble seats); backroom (the Seagate disk) never does. */

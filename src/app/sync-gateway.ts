@@ -1,0 +1,176 @@
+// `homelab sync-gateway`: the Studio's MLX registry → registry edits → ledger (lock's code) →
+// validate (any error stops) → compile → plan against what the gateway host has installed →
+// apply over ssh with health checks and rollback. Local files are written only after the
+// deploy succeeded, so the repo always describes what is serving.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { compileAll } from '../compile/index.js';
+import { layout, SECRET } from '../compile/layout.js';
+import { gatewayEndpoint, unitName } from '../compile/mesh.js';
+import type { GeneratedFile } from '../compile/render.js';
+import { buildRouteModel } from '../compile/routes.js';
+import { applyPlan, type SecretsNeed } from '../deploy/apply.js';
+import { planDeploy, type DeployPlan } from '../deploy/plan.js';
+import { readFiles, remoteHost, remotePath } from '../deploy/remote.js';
+import { UsageError } from '../errors.js';
+import { readGeneratedState, writeFileAtomic, writeOutputs } from '../io/outputs.js';
+import { parseRegistry, type Registry, type RegistryFileName } from '../registry/load.js';
+import { displayPath, readRegistryTexts } from '../registry/read.js';
+import { MlxRegistrySchema, type MlxRegistry } from '../registry/schema.js';
+import { describeIssue } from '../registry/zod-issues.js';
+import { hasErrors, normalizeDiagnostics, type Diagnostic } from '../validate/diagnostic.js';
+import { validateRegistry } from '../validate/index.js';
+import { planLock } from './lock.js';
+import { syncMlxRegistry, type MlxSyncReport } from './mlx-sync.js';
+
+export interface SyncOptions {
+  registryDir: string;
+  outDir: string;
+  mlxRegistry?: string;
+  isPrune: boolean;
+  routeViaOptillm: boolean;
+}
+
+export interface SyncPrepared {
+  registry: Registry;
+  texts: Partial<Record<RegistryFileName, string>>;
+  changedFiles: RegistryFileName[];
+  report: MlxSyncReport;
+  files: GeneratedFile[];
+  diagnostics: Diagnostic[];
+}
+
+export async function readMlxRegistry(path: string): Promise<MlxRegistry> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read the MLX registry ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; pass --mlx-registry FILE`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  const r = MlxRegistrySchema.safeParse(data, { reportInput: true });
+  if (!r.success) {
+    const lines = r.error.issues.flatMap((i) => describeIssue(MlxRegistrySchema, i)).map((d) => `  ${path}#/${d.path.join('/')}: ${d.message} (${d.hint})`);
+    throw new UsageError(`${path} does not match schemas/mlx-registry.schema.json:\n${lines.join('\n')}`);
+  }
+  return r.data;
+}
+
+/** Everything up to the plan: pure apart from reading the inputs. Diagnostics with errors stop here. */
+export async function prepareSync(o: SyncOptions): Promise<SyncPrepared | { diagnostics: Diagnostic[] }> {
+  const original = await readRegistryTexts(o.registryDir);
+  const dir = displayPath(o.registryDir);
+  const loaded = parseRegistry(original, dir);
+  if (!loaded.registry) return { diagnostics: loaded.diagnostics };
+  const mlxPath = o.mlxRegistry ?? loaded.registry.settings.sync?.mlx_registry;
+  if (!mlxPath) throw new UsageError('no MLX registry: pass --mlx-registry FILE or set sync.mlx_registry in settings.yaml');
+  const mlx = await readMlxRegistry(mlxPath);
+  const { texts: edits, report } = syncMlxRegistry(loaded.registry, mlx, { isPrune: o.isPrune, routeViaOptillm: o.routeViaOptillm });
+  let texts = { ...original, ...edits };
+  let next = parseRegistry(texts, dir);
+  if (!next.registry) return { diagnostics: next.diagnostics };
+  const lock = planLock(next.registry);
+  if (lock.refused.length) return { diagnostics: lock.refused };
+  if (lock.added.length || lock.reserved.length) {
+    texts = { ...texts, 'ports.lock.yaml': lock.text };
+    next = parseRegistry(texts, dir);
+    if (!next.registry) return { diagnostics: next.diagnostics };
+  }
+  const reg = next.registry;
+  const routes = buildRouteModel(reg);
+  const files = compileAll(reg, routes);
+  const diagnostics = normalizeDiagnostics(validateRegistry(reg, { routes, files }).diagnostics);
+  const changedFiles = (Object.keys(texts) as RegistryFileName[]).filter((k) => texts[k] !== original[k]);
+  return { registry: reg, texts, changedFiles, report, files, diagnostics };
+}
+
+export function isPrepared(p: SyncPrepared | { diagnostics: Diagnostic[] }): p is SyncPrepared {
+  return 'registry' in p && !hasErrors(p.diagnostics);
+}
+
+export interface Observed {
+  plan: DeployPlan;
+  /** Where the observation came from: the host itself, or generated/ when the host is unreachable (--plan only). */
+  source: 'host' | 'generated';
+  note?: string;
+  currentRouter?: string;
+}
+
+/** What the gateway host has installed now, and the plan against it. */
+export async function observe(p: SyncPrepared, outDir: string, allowOffline: boolean, isOffline = false): Promise<Observed> {
+  const reg = p.registry;
+  const lay = layout(reg);
+  const host = remoteHost(reg, lay.gatewayHost);
+  const mine = p.files.filter((f) => f.host === lay.gatewayHost && f.install);
+  try {
+    if (isOffline) throw new Error('--offline');
+    const contents = await readFiles(host, mine.map((f) => remotePath(host, f.install!)));
+    const observed = new Map(mine.map((f, i) => [f.install!, contents[i]]));
+    return { plan: planDeploy(reg, p.files, lay.gatewayHost, observed), source: 'host', currentRouter: observed.get(lay.router.install) };
+  } catch (err) {
+    if (!allowOffline) throw err;
+    // --plan without the host: plan against the last compile (generated/), and say so.
+    const state = await readGeneratedState(outDir, p.files);
+    const observed = new Map(mine.map((f) => [f.install!, state.onDisk.get(f.path)]));
+    return {
+      plan: planDeploy(reg, p.files, lay.gatewayHost, observed),
+      source: 'generated',
+      note: isOffline
+        ? `--offline: planned against ${state.dir}/ (the last compile), not against the files installed on ${lay.gatewayHost}`
+        : `${lay.gatewayHost} could not be reached (${(err as Error).message}); planned against ${state.dir}/ instead of the files installed there`,
+      currentRouter: observed.get(lay.router.install),
+    };
+  }
+}
+
+/** Secret names each restarted unit's new files reference (os.environ/X, ${X}), by unit. */
+export function secretsNeeded(reg: Registry, files: readonly GeneratedFile[], units: readonly string[]): SecretsNeed[] {
+  const needs: SecretsNeed[] = [];
+  for (const unit of units) {
+    const ep = Object.values(reg.endpoints).find((e) => e.run && unitName(e) === unit);
+    const secrets = ep ? reg.settings.secrets[ep.service] : undefined;
+    if (!secrets) continue;
+    const text = files.filter((f) => f.unit === unit).map((f) => f.content).join('\n');
+    const names = secrets.names.filter((n) => text.includes(`os.environ/${n}`) || text.includes(`\${${n}}`));
+    if (names.length) needs.push({ unit, file: secrets.file, names });
+  }
+  return needs;
+}
+
+export async function deploy(p: SyncPrepared, observed: Observed, timeoutMs: number, log: (l: string) => void): Promise<void> {
+  const reg = p.registry;
+  const lay = layout(reg);
+  const gw = gatewayEndpoint(reg)!;
+  const host = remoteHost(reg, lay.gatewayHost);
+  const address = reg.hosts[gw.host]?.address ?? gw.host;
+  await applyPlan(
+    host,
+    observed.plan,
+    {
+      secrets: secretsNeeded(reg, p.files, observed.plan.restarts),
+      gatewayUrl: `http://${address}:${gw.port}`,
+      routerInstall: lay.router.install,
+      timeoutMs,
+      key: process.env.HOMELAB_GATEWAY_KEY ?? process.env[SECRET.masterKey],
+      log,
+    },
+    observed.currentRouter,
+  );
+}
+
+/** After a successful deploy: the registry edits and generated/ are written, atomically each. */
+export async function writeLocal(p: SyncPrepared, registryDir: string, outDir: string): Promise<string[]> {
+  const written: string[] = [];
+  for (const name of p.changedFiles) {
+    await writeFileAtomic(join(registryDir, name), p.texts[name]!);
+    written.push(`${displayPath(registryDir)}/${name}`);
+  }
+  const state = await readGeneratedState(outDir, p.files);
+  const r = await writeOutputs(outDir, p.files, state);
+  return [...written, ...r.written.map((w) => `${state.dir}/${w}`)];
+}

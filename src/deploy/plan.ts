@@ -1,0 +1,94 @@
+// Planning a deploy, purely: desired files (compile's output for one host) against observed
+// files (what is installed there) → which files change, with unified diffs, and which units to
+// reload and restart, in dependency order.
+import { createTwoFilesPatch } from 'diff';
+import type { ChalkInstance } from 'chalk';
+import type { GeneratedFile } from '../compile/render.js';
+import { isActive, unitName } from '../compile/mesh.js';
+import type { Registry } from '../registry/load.js';
+import type { EndpointKind } from '../registry/schema.js';
+import { findSecrets } from '../validate/rules/secret-literal.js';
+
+export interface FileChange {
+  path: string;
+  install: string;
+  unit?: string;
+  mode: string;
+  before?: string;
+  after: string;
+}
+
+export interface DeployPlan {
+  host: string;
+  changes: FileChange[];
+  unchanged: string[];
+  isDaemonReload: boolean;
+  /** Units to restart, in dependency order. */
+  restarts: string[];
+  /** Changed files no unit of homelab's reads (the service must be restarted by hand). */
+  unmanaged: string[];
+}
+
+/** Backends first, then the gateway, then OptiLLM (it calls the gateway back). */
+const KIND_ORDER: EndpointKind[] = ['openvino', 'mlx', 'afm', 'searxng', 'litellm', 'optillm', 'open-webui', 'optillm-local'];
+
+export function unitOrder(reg: Registry): string[] {
+  return Object.values(reg.endpoints)
+    .filter(isActive)
+    .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || (a.service < b.service ? -1 : 1))
+    .map(unitName);
+}
+
+export function planDeploy(reg: Registry, files: readonly GeneratedFile[], host: string, observed: ReadonlyMap<string, string | undefined>): DeployPlan {
+  const mine = files.filter((f) => f.host === host && f.install);
+  const changes: FileChange[] = [];
+  const unchanged: string[] = [];
+  for (const f of mine) {
+    const before = observed.get(f.install!);
+    if (before === f.content) unchanged.push(f.path);
+    else changes.push({ path: f.path, install: f.install!, unit: f.unit, mode: f.mode ?? '0644', before, after: f.content });
+  }
+  const units = new Set(changes.map((c) => c.unit).filter((u): u is string => !!u));
+  const order = unitOrder(reg);
+  const restarts = [...units].sort((a, b) => (order.indexOf(a) + 1 || 999) - (order.indexOf(b) + 1 || 999));
+  return {
+    host,
+    changes,
+    unchanged,
+    isDaemonReload: changes.some((c) => c.install.startsWith('/etc/systemd/system/')),
+    restarts,
+    unmanaged: changes.filter((c) => !c.unit).map((c) => c.install),
+  };
+}
+
+/** Names whose values are secrets by their look or their name: never shown in a diff. */
+function redactLine(line: string): string {
+  const m = /^([+\- ]?)([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+  if (m && /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL/i.test(m[2]!) && m[3] !== '') return `${m[1]}${m[2]}=<redacted>`;
+  return findSecrets(line).length ? `${line.slice(0, 1)}<redacted: looks like a secret>` : line;
+}
+
+export function unifiedDiff(change: FileChange): string {
+  const patch = createTwoFilesPatch(change.before === undefined ? '/dev/null' : change.install, change.install, change.before ?? '', change.after, '', '', { context: 2 });
+  return patch
+    .split('\n')
+    .slice(2) // the Index/=== header; keep ---/+++ and hunks
+    .map((l) => (l.startsWith('---') || l.startsWith('+++') ? l.replace(/\t$/, '') : redactLine(l)))
+    .join('\n')
+    .trimEnd();
+}
+
+export function renderPlan(plan: DeployPlan, c: ChalkInstance): string {
+  const out: string[] = [c.bold(`host ${plan.host}: ${plan.changes.length} file(s) to change, ${plan.unchanged.length} unchanged`)];
+  for (const ch of plan.changes) {
+    out.push('', `${c.cyan(ch.before === undefined ? 'create' : 'update')} ${ch.install}${ch.unit ? c.dim(` (${ch.unit})`) : ''}`);
+    for (const line of unifiedDiff(ch).split('\n')) {
+      out.push(line.startsWith('+') && !line.startsWith('+++') ? c.green(line) : line.startsWith('-') && !line.startsWith('---') ? c.red(line) : line);
+    }
+  }
+  out.push('');
+  if (plan.isDaemonReload) out.push(`systemctl daemon-reload (a unit file changes)`);
+  out.push(plan.restarts.length ? `restart, in order: ${plan.restarts.join(' → ')}` : 'no unit to restart');
+  for (const u of plan.unmanaged) out.push(c.yellow(`note: ${u} changes; the service that reads it is not managed by homelab: restart it yourself`));
+  return out.join('\n');
+}

@@ -1,0 +1,59 @@
+// After a restart: the gateway answers /health/liveliness and /v1/models lists every name of the
+// router.yaml it should be serving, within a timeout, with progress shown while waiting.
+import { load as loadYaml } from 'js-yaml';
+
+export interface GatewayCheck {
+  /** http://host:port of the gateway as seen from here. */
+  baseUrl: string;
+  /** Every model_name the gateway must list. */
+  names: string[];
+  timeoutMs: number;
+  /** Bearer for /v1/models (the gateway's master key, from the operator's environment). */
+  key?: string;
+  onProgress?: (text: string) => void;
+}
+
+export type CheckResult = { isOk: true } | { isOk: false; reason: string };
+
+/** The unique model_names of a router.yaml, as LiteLLM's /v1/models lists them. */
+export function routerNames(routerYaml: string | undefined): string[] {
+  if (!routerYaml) return [];
+  const doc = loadYaml(routerYaml) as { model_list?: { model_name?: string }[] } | null;
+  return [...new Set((doc?.model_list ?? []).map((m) => m.model_name).filter((n): n is string => typeof n === 'string'))].sort();
+}
+
+async function get(url: string, key: string | undefined, timeoutMs: number): Promise<{ status: number; body: string }> {
+  const res = await fetch(url, { headers: key ? { authorization: `Bearer ${key}` } : {}, signal: AbortSignal.timeout(timeoutMs) });
+  return { status: res.status, body: await res.text() };
+}
+
+function describe(err: unknown): string {
+  const e = err as Error & { cause?: { code?: string } };
+  return e.name === 'TimeoutError' ? 'no answer' : (e.cause?.code ?? e.message);
+}
+
+export async function checkGateway(c: GatewayCheck): Promise<CheckResult> {
+  const start = Date.now();
+  let last = 'not tried';
+  while (Date.now() - start < c.timeoutMs) {
+    const elapsed = Math.round((Date.now() - start) / 1000);
+    try {
+      const live = await get(`${c.baseUrl}/health/liveliness`, undefined, 3000);
+      if (live.status !== 200) throw new Error(`/health/liveliness answered ${live.status}`);
+      const models = await get(`${c.baseUrl}/v1/models`, c.key, 5000);
+      if (models.status !== 200) throw new Error(`/v1/models answered ${models.status}${models.status === 401 ? ' (set HOMELAB_GATEWAY_KEY to the master key)' : ''}`);
+      const served = new Set(((JSON.parse(models.body) as { data?: { id: string }[] }).data ?? []).map((m) => m.id));
+      const missing = c.names.filter((n) => !served.has(n));
+      if (!missing.length) {
+        c.onProgress?.(`gateway healthy after ${elapsed}s: ${c.names.length} models listed`);
+        return { isOk: true };
+      }
+      last = `/v1/models lacks ${missing.length} of ${c.names.length} names (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''})`;
+    } catch (err) {
+      last = describe(err);
+    }
+    c.onProgress?.(`waiting for the gateway (${elapsed}s of ${Math.round(c.timeoutMs / 1000)}s): ${last}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return { isOk: false, reason: `the gateway did not become healthy within ${Math.round(c.timeoutMs / 1000)}s: ${last}` };
+}
