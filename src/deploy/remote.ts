@@ -50,6 +50,8 @@ export async function ssh(host: RemoteHost, argv: string[], input?: string | Buf
   const r = await execa('ssh', [...sshBase(host), host.target, argv.map(shQuote).join(' ')], {
     input,
     encoding: 'buffer',
+    // File contents travel on stdout: their last newline is data.
+    stripFinalNewline: false,
     reject: false,
     timeout: 120_000,
   });

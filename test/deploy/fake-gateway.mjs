@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// A stand-in for the LiteLLM proxy, which cannot be installed here (no Python package index):
+// it loads router.yaml as LiteLLM does (a YAML safe load; a missing model_name, litellm_params
+// or model stops the proxy), then answers /health/liveliness and /v1/models from its model_list.
+// Fault injection for the rollback test: a model_name listed in $STATE/poison makes start-up
+// fail, as LiteLLM fails on a deployment it rejects.
+// usage: fake-gateway.mjs CONFIG PORT STATE_DIR
+import { readFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { load } from 'js-yaml';
+
+const [config, port, state] = process.argv.slice(2);
+let doc;
+try {
+  doc = load(readFileSync(config, 'utf8'));
+} catch (err) {
+  console.error(`cannot load ${config}: ${err.message}`);
+  process.exit(1);
+}
+const list = doc?.model_list;
+if (!Array.isArray(list)) {
+  console.error('router.yaml has no model_list');
+  process.exit(1);
+}
+for (const [i, m] of list.entries()) {
+  if (!m?.model_name || !m?.litellm_params?.model) {
+    console.error(`model_list[${i}] lacks model_name or litellm_params.model`);
+    process.exit(1);
+  }
+}
+const poison = existsSync(`${state}/poison`) ? readFileSync(`${state}/poison`, 'utf8').split('\n').filter(Boolean) : [];
+const bad = list.find((m) => poison.includes(m.model_name));
+if (bad) {
+  console.error(`deployment ${bad.model_name} rejected`);
+  process.exit(1);
+}
+const names = [...new Set(list.map((m) => m.model_name))];
+createServer((req, res) => {
+  if (req.url === '/health/liveliness') {
+    res.end("I'm alive!");
+  } else if (req.url === '/v1/models') {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ object: 'list', data: names.map((id) => ({ id, object: 'model' })) }));
+  } else {
+    res.statusCode = 404;
+    res.end();
+  }
+}).listen(Number(port), '127.0.0.1');
