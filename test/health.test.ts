@@ -1,0 +1,82 @@
+// homelab health against live, dead and hanging endpoints on loopback.
+import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
+import { join } from 'node:path';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTexts, ROOT, runCli, tmpDir } from './helpers.js';
+import { freePort } from './deploy/sshd.js';
+
+const servers: { close(): void }[] = [];
+let dir: string;
+let ports: { gw: number; opt: number; ov: number };
+
+function serve(port: number, routes: Record<string, number>): Promise<void> {
+  return new Promise((r) => {
+    const s: Server = createServer((req, res) => {
+      res.statusCode = routes[req.url ?? ''] ?? 404;
+      res.end('ok');
+    }).listen(port, '127.0.0.1', () => r());
+    servers.push(s);
+  });
+}
+
+function registry(p: { gw: number; opt: number; ov: number }): string {
+  const t = readTexts(join(ROOT, 'test/fixtures/minimal-one-host/registry'));
+  const swap = (text: string) =>
+    text
+      .replaceAll('10.0.0.5', '127.0.0.1')
+      .replaceAll('ep_litellm_4000', `ep_litellm_${p.gw}`).replaceAll('ep_optillm_4020', `ep_optillm_${p.opt}`).replaceAll('ep_ov_9000', `ep_ov_${p.ov}`)
+      .replaceAll('port: 4000', `port: ${p.gw}`).replaceAll('port: 4020', `port: ${p.opt}`).replaceAll('port: 9000', `port: ${p.ov}`);
+  const d = tmpDir('homelab-health-');
+  mkdirSync(join(d, 'registry'));
+  for (const [name, text] of Object.entries(t)) writeFileSync(join(d, 'registry', name), swap(text!));
+  return d;
+}
+
+beforeAll(async () => {
+  ports = { gw: await freePort(), opt: await freePort(), ov: await freePort() };
+  await serve(ports.gw, { '/health/liveliness': 200 });
+  await serve(ports.opt, { '/health': 200 });
+  dir = registry(ports);
+});
+
+afterAll(() => servers.forEach((s) => s.close()));
+
+describe('homelab health', () => {
+  it('reports a dead endpoint as down with exit 1, the live ones up with their latency', async () => {
+    const r = await runCli(['health', '--format', 'json', '--timeout', '2000'], dir);
+    expect(r.code).toBe(1);
+    const { ok, probes } = JSON.parse(r.stdout);
+    expect(ok).toBe(false);
+    const by = Object.fromEntries(probes.map((p: { service: string }) => [p.service, p]));
+    expect(by.litellm).toMatchObject({ isUp: true, status: 200, url: `http://127.0.0.1:${ports.gw}/health/liveliness` });
+    expect(by.optillm).toMatchObject({ isUp: true, url: `http://127.0.0.1:${ports.opt}/health` });
+    expect(by.ov).toMatchObject({ isUp: false, error: 'ECONNREFUSED' });
+    expect(typeof by.litellm.ms).toBe('number');
+  });
+
+  it('exits 0 and prints a table when every endpoint answers', async () => {
+    await serve(ports.ov, { '/health': 200 });
+    const r = await runCli(['health', '--timeout', '2000'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/litellm\s+up\s+\d+\s+http:\/\/127\.0\.0\.1/);
+    expect(r.stdout).toContain('3 up, 0 down');
+  });
+
+  it('times out on an endpoint that accepts and never answers', async () => {
+    const hang = await freePort();
+    const sockets: import('node:net').Socket[] = [];
+    const s = createTcpServer((sock) => sockets.push(sock)).listen(hang, '127.0.0.1');
+    servers.push({ close: () => { sockets.forEach((x) => x.destroy()); s.close(); } });
+    const d = registry({ ...ports, ov: hang });
+    const r = await runCli(['health', '--format', 'json', '--timeout', '300'], d);
+    expect(r.code).toBe(1);
+    const ov = JSON.parse(r.stdout).probes.find((p: { service: string }) => p.service === 'ov');
+    expect(ov).toMatchObject({ isUp: false, error: 'no answer within 300 ms' });
+  });
+
+  it('an unknown --host is a usage error', async () => {
+    expect((await runCli(['health', '--host', 'attic'], dir)).code).toBe(2);
+  });
+});
