@@ -8,6 +8,7 @@ need=()
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 { command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ]; } || need+=(openssh-server)
 command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
+command -v script >/dev/null 2>&1 || need+=(bsdutils)
 command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 if ! python3 -c 'import yaml' >/dev/null 2>&1; then
   need+=(python3-yaml)

@@ -111,6 +111,18 @@ describe('homelab compile', () => {
   });
 });
 
+describe('colour', () => {
+  const broken = () => copyShipped(editYaml(shippedTexts(), 'settings.yaml', (d) => d.setIn(['optillm', 'approach'], 'proxy')));
+  it('is off when output is not a terminal, and with NO_COLOR even when forced', async () => {
+    const dir = broken();
+    expect((await runCli(['validate'], dir, { NO_COLOR: '' })).stderr).not.toMatch(/\x1b\[/);
+    expect((await runCli(['validate'], dir, { NO_COLOR: '1', FORCE_COLOR: '1' })).stderr).not.toMatch(/\x1b\[/);
+  });
+  it('is on when forced (FORCE_COLOR, as on a terminal)', async () => {
+    expect((await runCli(['validate'], broken(), { NO_COLOR: '', FORCE_COLOR: '1' })).stderr).toMatch(/\x1b\[31merror/);
+  });
+});
+
 describe('exit codes and usage', () => {
   it('validate of the shipped registry exits 0 with no diagnostics', async () => {
     const r = await runCli(['validate', '--format', 'json'], copyShipped());

@@ -3,6 +3,7 @@
 // stand-in LiteLLM (fake-gateway.mjs) on the deployed router.yaml — LiteLLM itself cannot be
 // installed here. Fault scenarios: a gateway that fails its health check after the restart
 // (rollback), a connection cut mid-upload, a held lock, a missing secret, a no-op sync.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,6 +181,19 @@ describe('homelab sync-gateway over ssh', () => {
     expect(r.stderr).toContain('another sync holds the deploy lock (studio pid 4242');
     expect(existsSync(join(state, 'lock/owner'))).toBe(true);
     rmSync(join(state, 'lock'), { recursive: true });
+  });
+
+  it('asks for confirmation on a terminal and applies nothing when told no', async () => {
+    const file = join(work, 'mlx-tty.json');
+    writeFileSync(file, JSON.stringify(withNewModel(2)));
+    const before = readFileSync(remote(ROUTER), 'utf8');
+    const cmd = [process.execPath, join(HERE, '../../dist/cli/main.js'), 'sync-gateway', '--mlx-registry', file].map((a) => `'${a}'`).join(' ');
+    // script(1) runs the command on a pseudo-terminal; "n" answers the prompt.
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: repo, input: 'n\n', encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' }, timeout: 60_000 });
+    expect(r.stdout).toContain('apply to mini? [y/N]');
+    expect(r.stdout).toContain('not applied');
+    expect(r.status).toBe(1);
+    expect(readFileSync(remote(ROUTER), 'utf8')).toBe(before);
   });
 
   it('keeps the old config when the ssh connection is cut mid-upload', async () => {
