@@ -11,17 +11,39 @@ const PREFIXED: [RegExp, string][] = [
   [/\b(?:ghp|gho|ghs|hf|xox[abp])_[A-Za-z0-9]{20,}/g, 'an access token'],
 ];
 
-/**
- * Words of token characters, matched greedily with no length bound so the scan stays linear
- * (a `{32,}` bound makes the engine retry every start inside each shorter word).
- */
-const WORD = /[A-Za-z0-9+]+={0,2}/g;
+function isWordChar(c: number): boolean {
+  // A-Z a-z 0-9 +
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43;
+}
 
 function classifyWord(word: string): string | undefined {
-  if (word.length < 32) return undefined;
   if (/^[0-9a-fA-F]+$/.test(word)) return 'a long hex token';
   if (/[A-Z]/.test(word) && /[a-z]/.test(word) && /[0-9]/.test(word)) return 'a base64 token';
   return undefined;
+}
+
+/**
+ * Runs of 32+ word characters (and their base64 padding), found with one linear pass over the
+ * char codes: a `{32,}` regex retries every start inside each shorter word, and matching every
+ * word allocates one object per word — both showed in the profile at 10,000 handles.
+ */
+function longWords(text: string): { index: number; value: string }[] {
+  const out: { index: number; value: string }[] = [];
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const isWord = i < text.length && isWordChar(text.charCodeAt(i));
+    if (isWord) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0 && i - start >= 32) {
+      let end = i;
+      while (end < text.length && end - i < 2 && text.charCodeAt(end) === 61) end++; // '=' padding
+      out.push({ index: start, value: text.slice(start, end) });
+    }
+    start = -1;
+  }
+  return out;
 }
 
 export function findSecrets(text: string): { index: number; kind: string; value: string }[] {
@@ -29,9 +51,9 @@ export function findSecrets(text: string): { index: number; kind: string; value:
   if (text.includes('sk-') || text.includes('Bearer') || text.includes('eyJ') || text.includes('_')) {
     for (const [pattern, kind] of PREFIXED) for (const m of text.matchAll(pattern)) hits.push({ index: m.index!, kind, value: m[0] });
   }
-  for (const m of text.matchAll(WORD)) {
-    const kind = classifyWord(m[0]);
-    if (kind && !hits.some((h) => h.index <= m.index! && m.index! < h.index + h.value.length)) hits.push({ index: m.index!, kind, value: m[0] });
+  for (const w of longWords(text)) {
+    const kind = classifyWord(w.value.replace(/=+$/, ''));
+    if (kind && !hits.some((h) => h.index <= w.index && w.index < h.index + h.value.length)) hits.push({ index: w.index, kind, value: w.value });
   }
   return hits.sort((a, b) => a.index - b.index);
 }
