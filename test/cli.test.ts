@@ -136,6 +136,7 @@ describe('exit codes and usage', () => {
     [['compile', '--registry', 'does-not-exist']],
     [['explain', 'mlx-no-such-model']],
     [['compile', '--bogus']],
+    [['compile', '--out', 'registry/hosts.yaml']],
   ])('%j is a usage error: exit 2, no stack trace', async (args) => {
     const r = await runCli(args, copyShipped());
     expect(r.code).toBe(2);

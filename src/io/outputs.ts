@@ -5,13 +5,15 @@ import { dirname, join } from 'node:path';
 import { MANIFEST_PATH, parseManifest, type GeneratedFile } from '../compile/index.js';
 import type { GeneratedState } from '../validate/context.js';
 import { displayPath } from '../registry/read.js';
+import { UsageError } from '../errors.js';
 
 async function readText(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
-    throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return undefined;
+    throw new UsageError(`cannot read ${path}: ${code ?? (err as Error).message}`);
   }
 }
 
@@ -31,14 +33,15 @@ function isSafeRelative(path: string): boolean {
 }
 
 export async function writeFileAtomic(path: string, content: string, mode = 0o644): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${Date.now().toString(36)}-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
   try {
+    await mkdir(dirname(path), { recursive: true });
     await writeFile(tmp, content, { mode });
     await rename(tmp, path);
   } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
+    await rm(tmp, { force: true }).catch(() => undefined);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot write ${path}: ${code ?? (err as Error).message}${code === 'EACCES' || code === 'EROFS' ? ' (check the permissions of the output directory)' : code === 'ENOTDIR' || code === 'EEXIST' ? ' (a file stands where a directory is needed)' : ''}`);
   }
 }
 

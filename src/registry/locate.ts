@@ -1,6 +1,7 @@
 // Source locations for RFC 6901 pointers: a rule reports a pointer, the loader's locator turns it
 // into line and column. Locators work lazily so that a sound registry pays nothing for them.
-import { isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter, Node } from 'yaml';
 import { parsePointer } from '../validate/diagnostic.js';
 
 export interface Position {
@@ -10,7 +11,16 @@ export interface Position {
 
 export type Locator = (pointer: string) => Position | undefined;
 
+// The yaml library (node tree with source ranges) is needed only when a diagnostic asks for a
+// line; loading it costs a quarter of a sound registry's validate, so it is required on first use.
+type YamlLib = typeof import('yaml');
+let yamlLib: YamlLib | undefined;
+function lib(): YamlLib {
+  return (yamlLib ??= createRequire(import.meta.url)('yaml') as YamlLib);
+}
+
 function keyOf(node: unknown): string | undefined {
+  const { isScalar } = lib();
   if (isScalar(node)) return String(node.value);
   return undefined;
 }
@@ -20,6 +30,7 @@ function keyOf(node: unknown): string | undefined {
  * points at its parent. A collection value is reported at its key (the line a reader looks at).
  */
 function findOffset(doc: Document, segments: string[]): number | undefined {
+  const { isCollection, isMap, isPair, isSeq } = lib();
   let node: unknown = doc.contents;
   let offset: number | undefined = (doc.contents as Node | null)?.range?.[0];
   for (const seg of segments) {
@@ -50,8 +61,8 @@ export function lazyYamlLocator(text: string): Locator {
   let locate: Locator | undefined;
   return (pointer) => {
     if (!locate) {
-      const lineCounter = new LineCounter();
-      locate = yamlLocator(parseDocument(text, { lineCounter, uniqueKeys: false }), lineCounter);
+      const lineCounter = new (lib().LineCounter)();
+      locate = yamlLocator(lib().parseDocument(text, { lineCounter, uniqueKeys: false }), lineCounter);
     }
     return locate(pointer);
   };
@@ -78,8 +89,8 @@ export function jsonlLocator(lines: readonly string[], rowLines: readonly number
     const line = rowLines[row];
     if (line === undefined) return undefined;
     const text = lines[line - 1] ?? '';
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter });
+    const lineCounter = new (lib().LineCounter)();
+    const doc = lib().parseDocument(text, { lineCounter });
     const offset = doc.errors.length ? undefined : findOffset(doc, rest);
     return { line, col: (offset ?? text.search(/\S|$/)) + 1 };
   };
