@@ -15,6 +15,12 @@ function serve(port: number, routes: Record<string, number>): Promise<void> {
   return new Promise((r) => {
     const s: Server = createServer((req, res) => {
       res.statusCode = routes[req.url ?? ''] ?? 404;
+      if (req.url === '/v1/models') {
+        // As LiteLLM: the model list needs the master key.
+        if (req.headers.authorization !== 'Bearer test-key') res.statusCode = 401;
+        res.end(JSON.stringify({ data: [{ id: 'opt-tiny-s' }, { id: 'ens-tiny-s' }] }));
+        return;
+      }
       res.end('ok');
     }).listen(port, '127.0.0.1', () => r());
     servers.push(s);
@@ -36,7 +42,7 @@ function registry(p: { gw: number; opt: number; ov: number }): string {
 
 beforeAll(async () => {
   ports = { gw: await freePort(), opt: await freePort(), ov: await freePort() };
-  await serve(ports.gw, { '/health/liveliness': 200 });
+  await serve(ports.gw, { '/health/liveliness': 200, '/v1/models': 200 });
   await serve(ports.opt, { '/health': 200 });
   dir = registry(ports);
 });
@@ -50,7 +56,11 @@ describe('homelab health', () => {
     const { ok, probes } = JSON.parse(r.stdout);
     expect(ok).toBe(false);
     const by = Object.fromEntries(probes.map((p: { service: string }) => [p.service, p]));
-    expect(by.litellm).toMatchObject({ isUp: true, status: 200, url: `http://127.0.0.1:${ports.gw}/health/liveliness` });
+    const gw = probes.filter((p: { service: string }) => p.service === 'litellm');
+    expect(gw).toEqual([
+      expect.objectContaining({ isUp: true, status: 200, url: `http://127.0.0.1:${ports.gw}/health/liveliness` }),
+      expect.objectContaining({ isUp: true, status: 401, url: `http://127.0.0.1:${ports.gw}/v1/models`, note: expect.stringContaining('key required') }),
+    ]);
     expect(by.optillm).toMatchObject({ isUp: true, url: `http://127.0.0.1:${ports.opt}/health` });
     expect(by.ov).toMatchObject({ isUp: false, error: 'ECONNREFUSED' });
     expect(typeof by.litellm.ms).toBe('number');
@@ -58,10 +68,11 @@ describe('homelab health', () => {
 
   it('exits 0 and prints a table when every endpoint answers', async () => {
     await serve(ports.ov, { '/health': 200 });
-    const r = await runCli(['health', '--timeout', '2000'], dir);
+    const r = await runCli(['health', '--timeout', '2000'], dir, { HOMELAB_GATEWAY_KEY: 'test-key' });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/litellm\s+up\s+\d+\s+http:\/\/127\.0\.0\.1/);
-    expect(r.stdout).toContain('3 up, 0 down');
+    expect(r.stdout).toMatch(/\/v1\/models\s+\(2 models\)/);
+    expect(r.stdout).toContain('4 up, 0 down');
   });
 
   it('times out on an endpoint that accepts and never answers', async () => {

@@ -6,7 +6,7 @@ import { isActive, reachAddress, sortedEndpoints } from '../compile/mesh.js';
 
 /** The unauthenticated route that tells whether a service of each kind is up. */
 export const HEALTH_PATHS: Record<EndpointKind, string[]> = {
-  litellm: ['/health/liveliness'],
+  litellm: ['/health/liveliness', '/v1/models'],
   optillm: ['/health'],
   openvino: ['/health'],
   mlx: ['/v1/models'],
@@ -25,6 +25,7 @@ export interface Probe {
   status?: number;
   ms: number;
   error?: string;
+  note?: string;
 }
 
 export interface ProbeTarget {
@@ -43,12 +44,28 @@ export function probeTargets(reg: Registry, onlyHost?: string, fromHost?: string
     );
 }
 
-export async function probe(target: ProbeTarget, timeoutMs: number): Promise<Probe> {
+/** `key` is sent only to the gateway's /v1/models (the one route here that needs it). */
+export async function probe(target: ProbeTarget, timeoutMs: number, key?: string): Promise<Probe> {
   const start = performance.now();
+  const isModels = target.url.endsWith('/v1/models');
   try {
-    const res = await fetch(target.url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
-    await res.arrayBuffer();
-    return { ...target, isUp: res.status >= 200 && res.status < 400, status: res.status, ms: Math.round(performance.now() - start) };
+    const headers: Record<string, string> = isModels && key ? { authorization: `Bearer ${key}` } : {};
+    const res = await fetch(target.url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual', headers });
+    const body = await res.text();
+    const ms = Math.round(performance.now() - start);
+    if (isModels && res.status === 401 && !key) {
+      // It answered: up. Listing the models needs the key.
+      return { ...target, isUp: true, status: res.status, ms, note: 'key required to list models (set HOMELAB_GATEWAY_KEY)' };
+    }
+    let note: string | undefined;
+    if (isModels && res.ok) {
+      try {
+        note = `${((JSON.parse(body) as { data?: unknown[] }).data ?? []).length} models`;
+      } catch {
+        note = 'not a model list';
+      }
+    }
+    return { ...target, isUp: res.status >= 200 && res.status < 400, status: res.status, ms, ...(note ? { note } : {}) };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };
     const error = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message);

@@ -24,7 +24,8 @@ export async function healthCmd(o: HealthOptions): Promise<number> {
   if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout takes milliseconds, got "${o.timeout}"`);
   // Probing from a mesh host itself, its own services are reached on loopback.
   const self = Object.entries(reg.hosts).find(([name, h]) => name === hostname() || h.dns === hostname())?.[0];
-  const results = await Promise.all(probeTargets(reg, o.host, self).map((t) => probe(t, timeout)));
+  const key = process.env.HOMELAB_GATEWAY_KEY ?? process.env.LITELLM_MASTER_KEY;
+  const results = await Promise.all(probeTargets(reg, o.host, self).map((t) => probe(t, timeout, key)));
   const down = results.filter((r) => !r.isUp).length;
   if (o.format === 'json') {
     process.stdout.write(JSON.stringify({ ok: down === 0, probes: results }, null, 2) + '\n');
@@ -34,7 +35,8 @@ export async function healthCmd(o: HealthOptions): Promise<number> {
     process.stdout.write(`${'service'.padEnd(w)}  ${'state'.padEnd(5)}  ${'ms'.padStart(5)}  url\n`);
     for (const r of results) {
       const state = r.isUp ? c.green('up'.padEnd(5)) : c.red('DOWN'.padEnd(5));
-      process.stdout.write(`${r.service.padEnd(w)}  ${state}  ${String(r.ms).padStart(5)}  ${r.url}${r.isUp ? '' : `  (${r.error ?? `HTTP ${r.status}`})`}\n`);
+      const detail = r.isUp ? (r.note ? `  (${r.note})` : '') : `  (${r.error ?? `HTTP ${r.status}`})`;
+      process.stdout.write(`${r.service.padEnd(w)}  ${state}  ${String(r.ms).padStart(5)}  ${r.url}${detail}\n`);
     }
     process.stdout.write(`${results.length - down} up, ${down} down\n`);
   }
