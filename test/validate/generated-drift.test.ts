@@ -24,6 +24,9 @@ describe('rule generated-drift', () => {
   it('fires on a file the old manifest lists that is no longer produced', () => {
     expect(drift(disk((m) => m.set('mini/systemd/gone.service', 'x'), ['mini/systemd/gone.service']))).toEqual(['generated/mini/systemd/gone.service']);
   });
+  it('says once that the directory holds nothing, rather than once per file', () => {
+    expect(drift(disk((m) => { for (const k of m.keys()) m.set(k, undefined); }))).toEqual(['generated']);
+  });
   it('near miss: an identical tree, and an old manifest entry already gone from disk', () => {
     expect(drift(disk(() => {}, ['mini/systemd/gone.service']))).toEqual([]);
   });

@@ -9,8 +9,12 @@ export const generatedDrift: Rule = {
   check({ files, generated }) {
     if (!generated) return [];
     const out: Diagnostic[] = [];
+    const all = files();
+    if (!generated.previousManifest.length && all.every((f) => generated.onDisk.get(f.path) === undefined)) {
+      return [{ code, severity: 'error', file: generated.dir, pointer: '', message: `${generated.dir}/ holds no compiled files`, hint: 'run `homelab compile` and commit the result' }];
+    }
     const produced = new Set<string>();
-    for (const f of files()) {
+    for (const f of all) {
       produced.add(f.path);
       const disk = generated.onDisk.get(f.path);
       if (disk === f.content) continue;
