@@ -1,5 +1,6 @@
 // `homelab health`: probe every active endpoint's health route concurrently, with a timeout.
 // Replaces the seeds' healthcheck.sh. The routes are per kind (reference/, seeds).
+import type { ChalkInstance } from 'chalk';
 import type { EndpointKind } from '../registry/schema.js';
 import type { Registry } from '../registry/load.js';
 import { isActive, reachAddress, sortedEndpoints } from '../compile/mesh.js';
@@ -71,4 +72,17 @@ export async function probe(target: ProbeTarget, timeoutMs: number, key?: string
     const error = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message);
     return { ...target, isUp: false, ms: Math.round(performance.now() - start), error };
   }
+}
+
+export function renderHealthTable(results: readonly Probe[], c: ChalkInstance): string {
+  const w = Math.max(8, ...results.map((r) => r.service.length));
+  const lines = [`${'service'.padEnd(w)}  ${'state'.padEnd(5)}  ${'ms'.padStart(5)}  url`];
+  for (const r of results) {
+    const state = r.isUp ? c.green('up'.padEnd(5)) : c.red('DOWN'.padEnd(5));
+    const detail = r.isUp ? (r.note ? `  (${r.note})` : '') : `  (${r.error ?? `HTTP ${r.status}`})`;
+    lines.push(`${r.service.padEnd(w)}  ${state}  ${String(r.ms).padStart(5)}  ${r.url}${detail}`);
+  }
+  const down = results.filter((r) => !r.isUp).length;
+  lines.push(`${results.length - down} up, ${down} down`);
+  return lines.join('\n') + '\n';
 }

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { probe, probeTargets } from '../../app/health.js';
+import { probe, probeTargets, renderHealthTable } from '../../app/health.js';
 import { UsageError } from '../../errors.js';
 import { loadRegistry } from '../../registry/read.js';
 import { colorFor, printDiagnostics } from '../report.js';
@@ -27,18 +27,6 @@ export async function healthCmd(o: HealthOptions): Promise<number> {
   const key = process.env.HOMELAB_GATEWAY_KEY ?? process.env.LITELLM_MASTER_KEY;
   const results = await Promise.all(probeTargets(reg, o.host, self).map((t) => probe(t, timeout, key)));
   const down = results.filter((r) => !r.isUp).length;
-  if (o.format === 'json') {
-    process.stdout.write(JSON.stringify({ ok: down === 0, probes: results }, null, 2) + '\n');
-  } else {
-    const c = colorFor(process.stdout);
-    const w = Math.max(8, ...results.map((r) => r.service.length));
-    process.stdout.write(`${'service'.padEnd(w)}  ${'state'.padEnd(5)}  ${'ms'.padStart(5)}  url\n`);
-    for (const r of results) {
-      const state = r.isUp ? c.green('up'.padEnd(5)) : c.red('DOWN'.padEnd(5));
-      const detail = r.isUp ? (r.note ? `  (${r.note})` : '') : `  (${r.error ?? `HTTP ${r.status}`})`;
-      process.stdout.write(`${r.service.padEnd(w)}  ${state}  ${String(r.ms).padStart(5)}  ${r.url}${detail}\n`);
-    }
-    process.stdout.write(`${results.length - down} up, ${down} down\n`);
-  }
+  process.stdout.write(o.format === 'json' ? JSON.stringify({ ok: down === 0, probes: results }, null, 2) + '\n' : renderHealthTable(results, colorFor(process.stdout)));
   return down ? 1 : 0;
 }

@@ -1,7 +1,7 @@
-import { createInterface } from 'node:readline/promises';
 import { deploy, isPrepared, observe, prepareSync, writeLocal } from '../../app/sync-gateway.js';
 import { renderPlan } from '../../deploy/plan.js';
 import { UsageError } from '../../errors.js';
+import { confirm } from '../confirm.js';
 import { colorFor, printDiagnostics } from '../report.js';
 import { renderSyncReport } from '../../app/sync-report.js';
 
@@ -38,15 +38,9 @@ export async function syncGatewayCmd(o: SyncGatewayOptions): Promise<number> {
     process.stdout.write('nothing to do: the gateway already runs this lineup.\n');
     return 0;
   }
-  if (!o.yes) {
-    if (!process.stdin.isTTY) throw new UsageError('not applying without confirmation: standard input is not a terminal; pass --yes to apply');
-    const rl = createInterface({ input: process.stdin, output: process.stdout });
-    const answer = await rl.question(`apply to ${observed.plan.host}? [y/N] `);
-    rl.close();
-    if (!/^y(es)?$/i.test(answer.trim())) {
-      process.stdout.write('not applied.\n');
-      return 1;
-    }
+  if (!o.yes && !(await confirm(`apply to ${observed.plan.host}?`))) {
+    process.stdout.write('not applied.\n');
+    return 1;
   }
   await deploy(prepared, observed, timeoutS * 1000, (line) => process.stderr.write(`  ${line}\n`));
   for (const w of await writeLocal(prepared, o.registry, o.out)) process.stdout.write(`${c.green('wrote')} ${w}\n`);
