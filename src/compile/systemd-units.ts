@@ -56,6 +56,9 @@ export function serviceLaunch(reg: Registry, id: string, ep: Endpoint, lay: Layo
   switch (ep.kind) {
     case 'litellm':
       environmentFiles.push(lay.envLocal.install, lay.selectorEnv.install);
+      // The unit denies the internet (IPAddressDeny): use the cost map bundled with LiteLLM
+      // instead of fetching it from GitHub at start-up. "True" is the spelling every version reads.
+      environment.LITELLM_LOCAL_MODEL_COST_MAP = 'True';
       argv = [uv, 'run', '--no-sync', 'litellm', '--config', lay.router.install, ...hostPort];
       break;
     case 'optillm': {
