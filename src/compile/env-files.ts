@@ -21,7 +21,7 @@ export function emitEnvFiles(reg: Registry, routes: RouteModel, lay: Layout): Ge
     {
       path: lay.selectorEnv.path,
       content: renderEnv(selectorEnv(routes), 'OptiLLM selectors: the model name the gateway sends OptiLLM for each handle it routes there.'),
-      host: lay.optillmHost,
+      host: lay.gatewayHost,
       install: lay.selectorEnv.install,
       unit: lay.gatewayUnit,
       mode: '0644',

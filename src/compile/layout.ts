@@ -50,7 +50,8 @@ export function layout(reg: Registry): Layout {
     envLocal: { path: `${gatewayHost}/${gatewayUnit}/env.local`, install: `${gwConfig}/env.local` },
     optillmHost,
     optillmUnit,
-    selectorEnv: { path: `${optillmHost}/${optillmUnit}/env`, install: `/etc/${optillmUnit}/env` },
+    // The gateway reads the selectors (router.yaml's os.environ/), so they live on its host.
+    selectorEnv: { path: `${gatewayHost}/${optillmUnit}/env`, install: `/etc/${optillmUnit}/env` },
     proxyConfig: { path: `${optillmHost}/${optillmUnit}/proxy_config.yaml`, install: `${optillmHome}/.optillm/proxy_config.yaml` },
     mcpRegistry: { path: `${gatewayHost}/mcp-registry.json`, install: MCP_REGISTRY_INSTALL },
     openWebuiEnv: webui ? { path: `${webui.host}/open-webui/env`, install: webui.env_file, host: webui.host } : undefined,
