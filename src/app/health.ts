@@ -3,7 +3,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { EndpointKind } from '../registry/schema.js';
 import type { Registry } from '../registry/load.js';
-import { isActive, reachAddress, sortedEndpoints } from '../compile/mesh.js';
+import { reachAddress, sortedEndpoints } from '../compile/mesh.js';
 
 /** The unauthenticated route that tells whether a service of each kind is up. */
 export const HEALTH_PATHS: Record<EndpointKind, string[]> = {
