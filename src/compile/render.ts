@@ -44,11 +44,19 @@ export function yamlScalar(value: unknown): string {
     return Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf';
   }
   const s = String(value);
-  // `: ` (a mapping indicator) and ` #` (a comment) never appear in a plain scalar here.
-  if (PLAIN_SAFE.test(s) && !YAML11_SPECIAL.test(s) && !s.includes(': ') && !s.endsWith(':')) return s;
-  // JSON's string syntax is valid YAML double-quoted syntax (\uXXXX, \", \\, \n, ...).
-  return JSON.stringify(s);
+  let out = scalarCache.get(s);
+  if (out === undefined) {
+    // `: ` (a mapping indicator) and ` #` (a comment) never appear in a plain scalar here.
+    // JSON's string syntax is valid YAML double-quoted syntax (\uXXXX, \", \\, \n, ...).
+    out = PLAIN_SAFE.test(s) && !YAML11_SPECIAL.test(s) && !s.includes(': ') && !s.endsWith(':') ? s : JSON.stringify(s);
+    if (scalarCache.size > 100_000) scalarCache.clear();
+    scalarCache.set(s, out);
+  }
+  return out;
 }
+
+/** Keys and values repeat across thousands of entries (model_name, api_key: none, mode: chat). */
+const scalarCache = new Map<string, string>();
 
 function isCollection(v: unknown): v is object {
   return typeof v === 'object' && v !== null && (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0);
@@ -60,38 +68,45 @@ function emptyCollection(v: unknown): string | undefined {
   return undefined;
 }
 
-function emitBlock(value: unknown, indent: number, out: string[]): void {
-  const pad = ' '.repeat(indent);
+const PADS = Array.from({ length: 32 }, (_, i) => ' '.repeat(i));
+
+/**
+ * Block YAML. `first` replaces the indentation of the first line a collection emits, so that a
+ * mapping inside a sequence starts on the dash line ("- key: value") without a second pass.
+ */
+function emitBlock(value: unknown, indent: number, out: string[], first?: string): void {
+  const pad = PADS[indent] ?? ' '.repeat(indent);
+  let lead = first ?? pad;
   if (Array.isArray(value)) {
     for (const item of value) {
       if (isCollection(item) && !Array.isArray(item)) {
-        // "- key: value" with the rest of the mapping indented under the first key.
-        const inner: string[] = [];
-        emitBlock(item, indent + 2, inner);
-        out.push(`${pad}- ${inner[0]!.slice(indent + 2)}`, ...inner.slice(1));
+        emitBlock(item, indent + 2, out, `${lead}- `);
       } else if (isCollection(item)) {
-        out.push(`${pad}-`);
+        out.push(`${lead}-`);
         emitBlock(item, indent + 2, out);
       } else {
-        out.push(`${pad}- ${emptyCollection(item) ?? yamlScalar(item)}`);
+        out.push(`${lead}- ${emptyCollection(item) ?? yamlScalar(item)}`);
       }
+      lead = pad;
     }
     return;
   }
   if (typeof value === 'object' && value !== null) {
-    for (const [k, v] of Object.entries(value)) {
+    for (const k in value) {
+      const v = (value as Record<string, unknown>)[k];
       if (v === undefined) continue;
       const key = yamlScalar(k);
       if (isCollection(v)) {
-        out.push(`${pad}${key}:`);
-        emitBlock(v, Array.isArray(v) ? indent + 2 : indent + 2, out);
+        out.push(`${lead}${key}:`);
+        emitBlock(v, indent + 2, out);
       } else {
-        out.push(`${pad}${key}: ${emptyCollection(v) ?? yamlScalar(v)}`);
+        out.push(`${lead}${key}: ${emptyCollection(v) ?? yamlScalar(v)}`);
       }
+      lead = pad;
     }
     return;
   }
-  out.push(`${pad}${emptyCollection(value) ?? yamlScalar(value)}`);
+  out.push(`${lead}${emptyCollection(value) ?? yamlScalar(value)}`);
 }
 
 /** Env files as systemd's EnvironmentFile= and Docker/dotenv readers take them: KEY=value. */

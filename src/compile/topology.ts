@@ -9,6 +9,11 @@ function mermaidId(text: string): string {
   return text.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
+/** Distinct values in first-seen order (most entries have one deployment: no Set for those). */
+function distinct(values: string[]): string {
+  return (values.length < 2 ? values : [...new Set(values)]).join(', ');
+}
+
 export function emitTopology(reg: Registry, routes: RouteModel, lay: Layout): GeneratedFile {
   const lines: string[] = ['# Mesh topology', ''];
   lines.push('## Services', '', '| endpoint | service | kind | host | bind:port | state |', '|---|---|---|---|---|---|');
@@ -26,7 +31,7 @@ export function emitTopology(reg: Registry, routes: RouteModel, lay: Layout): Ge
       return `unresolved: ${t.reason}`;
     });
     const backends = e.deployments.map((d) => (d.target.kind === 'backend' || d.target.kind === 'optillm' ? `${d.target.host}:${d.target.port}` : '—'));
-    lines.push(`| \`${e.name}\` | ${kind} | ${[...new Set(routeText)].join(', ')} | ${[...new Set(backends)].join(', ')} |`);
+    lines.push(`| \`${e.name}\` | ${kind} | ${distinct(routeText)} | ${distinct(backends)} |`);
   }
   lines.push('', '## Routes', '', '```mermaid', 'flowchart LR');
   lines.push(`  clients([clients]) --> gateway[${lay.gatewayUnit}]`);
@@ -50,7 +55,11 @@ export function emitTopology(reg: Registry, routes: RouteModel, lay: Layout): Ge
         }
         edges.push(`  ${id} -->|"${t.upstream}"| ${b}`);
       } else if (t.kind === 'optillm') {
-        edges.push(`  ${id} -->|"${t.sent}"| optillm{{OptiLLM ${t.host}:${t.port}}}`);
+        if (!nodes.has('optillm')) {
+          nodes.add('optillm');
+          lines.push(`  optillm{{"OptiLLM ${t.host}:${t.port}"}}`);
+        }
+        edges.push(`  ${id} -->|"${t.sent}"| optillm`);
       }
     }
   }
