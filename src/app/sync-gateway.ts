@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compileAll } from '../compile/index.js';
 import { layout, SECRET } from '../compile/layout.js';
-import { gatewayEndpoint, unitName } from '../compile/mesh.js';
+import { gatewayEndpoint, serviceOfUnit } from '../compile/mesh.js';
 import type { GeneratedFile } from '../compile/render.js';
 import { buildRouteModel } from '../compile/routes.js';
 import { applyPlan, type SecretsNeed } from '../deploy/apply.js';
@@ -132,8 +132,8 @@ export async function observe(p: SyncPrepared, outDir: string, allowOffline: boo
 export function secretsNeeded(reg: Registry, files: readonly GeneratedFile[], units: readonly string[]): SecretsNeed[] {
   const needs: SecretsNeed[] = [];
   for (const unit of units) {
-    const ep = Object.values(reg.endpoints).find((e) => e.run && unitName(e) === unit);
-    const secrets = ep ? reg.settings.secrets[ep.service] : undefined;
+    const service = serviceOfUnit(reg, layout(reg).gatewayHost, unit);
+    const secrets = service ? reg.settings.secrets[service] : undefined;
     if (!secrets) continue;
     const text = files.filter((f) => f.unit === unit).map((f) => f.content).join('\n');
     const names = secrets.names.filter((n) => text.includes(`os.environ/${n}`) || text.includes(`\${${n}}`));

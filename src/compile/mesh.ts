@@ -36,6 +36,11 @@ export function unitName(ep: Endpoint): string {
   return ep.run?.unit ?? DEFAULT_UNIT[ep.kind] ?? ep.service;
 }
 
+/** The service (settings.yaml secrets key) whose unit on `host` is named `unit`. */
+export function serviceOfUnit(reg: Registry, host: string | undefined, unit: string): string | undefined {
+  return Object.values(reg.endpoints).find((ep) => ep.run && (host === undefined || ep.host === host) && unitName(ep) === unit)?.service;
+}
+
 export function homeDir(host: Host | undefined, user: string): string {
   return host?.os === 'macos' ? `/Users/${user}` : `/home/${user}`;
 }

@@ -1,3 +1,4 @@
+import { serviceOfUnit } from '../../compile/mesh.js';
 import type { GeneratedFile } from '../../compile/render.js';
 import { toPointer, type Diagnostic } from '../diagnostic.js';
 import { at, type Rule } from '../context.js';
@@ -24,13 +25,8 @@ export const envUndefined: Rule = {
     const all = files();
     const byInstall = new Map(all.filter((f) => f.install).map((f) => [`${f.host}\0${f.install}`, f]));
     const units = all.filter((f) => f.path.includes('/systemd/') && f.path.endsWith('.service'));
-    const serviceOfUnit = new Map<string, string>();
-    for (const ep of Object.values(reg.endpoints)) {
-      const u = units.find((f) => f.host === ep.host && f.unit && f.path.endsWith(`/${f.unit}.service`) && f.content.includes(`--port ${ep.port}`));
-      if (u?.unit) serviceOfUnit.set(u.unit, ep.service);
-    }
     for (const unit of units) {
-      const service = serviceOfUnit.get(unit.unit!) ?? unit.unit!;
+      const service = serviceOfUnit(reg, unit.host, unit.unit!) ?? unit.unit!;
       const secrets = reg.settings.secrets[service];
       const defined = new Set<string>(unitValues(unit.content, 'Environment').map((v) => v.replace(/^"/, '').split('=')[0]!));
       for (const path of unitValues(unit.content, 'EnvironmentFile')) {
