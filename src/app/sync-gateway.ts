@@ -95,8 +95,7 @@ export function isPrepared(p: SyncPrepared | { diagnostics: Diagnostic[] }): p i
 
 export interface Observed {
   plan: DeployPlan;
-  /** Where the observation came from: the host itself, or generated/ when the host is unreachable (--plan only). */
-  source: 'host' | 'generated';
+  /** Set when the plan was made against generated/ rather than the host (--plan only). */
   note?: string;
   currentRouter?: string;
 }
@@ -111,7 +110,7 @@ export async function observe(p: SyncPrepared, outDir: string, allowOffline: boo
     if (isOffline) throw new Error('--offline');
     const contents = await readFiles(host, mine.map((f) => remotePath(host, f.install!)));
     const observed = new Map(mine.map((f, i) => [f.install!, contents[i]]));
-    return { plan: planDeploy(reg, p.files, lay.gatewayHost, observed), source: 'host', currentRouter: observed.get(lay.router.install) };
+    return { plan: planDeploy(reg, p.files, lay.gatewayHost, observed), currentRouter: observed.get(lay.router.install) };
   } catch (err) {
     if (!allowOffline) throw err;
     // --plan without the host: plan against the last compile (generated/), and say so.
@@ -119,7 +118,6 @@ export async function observe(p: SyncPrepared, outDir: string, allowOffline: boo
     const observed = new Map(mine.map((f) => [f.install!, state.onDisk.get(f.path)]));
     return {
       plan: planDeploy(reg, p.files, lay.gatewayHost, observed),
-      source: 'generated',
       note: isOffline
         ? `--offline: planned against ${state.dir}/ (the last compile), not against the files installed on ${lay.gatewayHost}`
         : `${lay.gatewayHost} could not be reached (${(err as Error).message}); planned against ${state.dir}/ instead of the files installed there`,
@@ -131,8 +129,9 @@ export async function observe(p: SyncPrepared, outDir: string, allowOffline: boo
 /** Secret names each restarted unit's new files reference (os.environ/X, ${X}), by unit. */
 export function secretsNeeded(reg: Registry, files: readonly GeneratedFile[], units: readonly string[]): SecretsNeed[] {
   const needs: SecretsNeed[] = [];
+  const host = layout(reg).gatewayHost;
   for (const unit of units) {
-    const service = serviceOfUnit(reg, layout(reg).gatewayHost, unit);
+    const service = serviceOfUnit(reg, host, unit);
     const secrets = service ? reg.settings.secrets[service] : undefined;
     if (!secrets) continue;
     const text = files.filter((f) => f.unit === unit).map((f) => f.content).join('\n');

@@ -44,11 +44,11 @@ async function restartAll(host: RemoteHost, plan: DeployPlan, log: (l: string) =
   }
 }
 
-function routerOf(plan: DeployPlan, install: string, side: 'before' | 'after'): string | undefined {
-  const change = plan.changes.find((c) => c.install === install);
-  return change ? change[side] : undefined;
-}
 
+/**
+ * `currentRouter` is the router.yaml installed now (what the rollback must serve again); the
+ * new one is the plan's, or the current one when the plan leaves it alone.
+ */
 export async function applyPlan(host: RemoteHost, plan: DeployPlan, o: ApplyOptions, currentRouter: string | undefined): Promise<void> {
   if (!plan.changes.length) {
     o.log(`${host.name}: nothing changed, nothing to restart`);
@@ -57,6 +57,7 @@ export async function applyPlan(host: RemoteHost, plan: DeployPlan, o: ApplyOpti
   const owner = `${hostname()} pid ${process.pid} since ${new Date().toISOString()}`;
   const holder = await acquireLock(host, owner);
   if (holder) throw new DeployError(`${host.name}: another sync holds the deploy lock (${holder}); nothing was changed. If that sync is dead, remove ${host.stateDir}/lock on ${host.name}.`);
+  const newRouter = plan.changes.find((c) => c.install === o.routerInstall)?.after ?? currentRouter;
   let stage: string | undefined;
   try {
     for (const need of o.secrets) {
@@ -83,7 +84,7 @@ export async function applyPlan(host: RemoteHost, plan: DeployPlan, o: ApplyOpti
       await swapIn(host, stage, backup, items);
       o.log(`installed ${items.length} file(s); backups in ${backup}`);
       await restartAll(host, plan, o.log);
-      const check = await checkGateway({ baseUrl: o.gatewayUrl, names: routerNames(routerOf(plan, o.routerInstall, 'after') ?? currentRouter), timeoutMs: o.timeoutMs, key: o.key, onProgress: o.log });
+      const check = await checkGateway({ baseUrl: o.gatewayUrl, names: routerNames(newRouter), timeoutMs: o.timeoutMs, key: o.key, onProgress: o.log });
       if (!check.isOk) failure = check.reason;
     } catch (err) {
       failure = describe(err);
@@ -95,7 +96,7 @@ export async function applyPlan(host: RemoteHost, plan: DeployPlan, o: ApplyOpti
     try {
       await restore(host, backup, items);
       await restartAll(host, plan, o.log);
-      rollback = await checkGateway({ baseUrl: o.gatewayUrl, names: routerNames(routerOf(plan, o.routerInstall, 'before') ?? currentRouter), timeoutMs: o.timeoutMs, key: o.key, onProgress: o.log });
+      rollback = await checkGateway({ baseUrl: o.gatewayUrl, names: routerNames(currentRouter), timeoutMs: o.timeoutMs, key: o.key, onProgress: o.log });
     } catch (err) {
       rollback = { isOk: false, reason: describe(err) };
     }
