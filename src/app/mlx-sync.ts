@@ -120,21 +120,16 @@ export function syncMlxRegistry(reg: Registry, mlx: MlxRegistry, opts: MlxSyncOp
     report.pruned = gone;
   }
 
-  const texts: Partial<Record<RegistryFileName, string>> = {
-    'models.yaml': modelsDoc.toString({ lineWidth: 0 }),
-    'endpoints.yaml': endpointsDoc.toString({ lineWidth: 0 }),
-    'handles.jsonl': lines.join('\n') + '\n',
-  };
+  // Only edited files are re-serialized: an untouched file keeps its exact bytes.
+  const texts: Partial<Record<RegistryFileName, string>> = {};
+  if (report.added.length || report.updated.length || report.pruned.length) texts['models.yaml'] = modelsDoc.toString({ lineWidth: 0 });
+  if (report.newEndpoints.length) texts['endpoints.yaml'] = endpointsDoc.toString({ lineWidth: 0 });
+  if (newHandles.length || report.pruned.length) texts['handles.jsonl'] = lines.join('\n') + '\n';
   if (opts.routeViaOptillm !== reg.settings.optillm.route_via_optillm) {
     const settingsDoc = parseDocument(reg.sources['settings.yaml'].text);
     settingsDoc.setIn(['optillm', 'route_via_optillm'], opts.routeViaOptillm);
-    texts['settings.yaml'] = settingsDoc.toString({ lineWidth: 0 });
+    // settings.yaml writes its flow lists unpadded ([uv, run, ...]); keep that style.
+    texts['settings.yaml'] = settingsDoc.toString({ lineWidth: 0, flowCollectionPadding: false });
   }
-  // Unchanged files keep their exact bytes (the yaml library may re-indent untouched text).
-  if (!report.added.length && !report.updated.length && !report.newEndpoints.length && !report.pruned.length) {
-    delete texts['models.yaml'];
-    delete texts['endpoints.yaml'];
-  }
-  if (!newHandles.length && !report.pruned.length) delete texts['handles.jsonl'];
   return { texts, report };
 }
