@@ -1,6 +1,7 @@
 // `homelab health`: probe every active endpoint's health route concurrently, with a timeout.
 // Replaces the seeds' healthcheck.sh. The routes are per kind (reference/, seeds).
 import type { ChalkInstance } from 'chalk';
+import { describeFetchError } from '../io/fetch-error.js';
 import type { EndpointKind } from '../registry/schema.js';
 import type { Registry } from '../registry/load.js';
 import { reachAddress, sortedEndpoints } from '../compile/mesh.js';
@@ -68,8 +69,7 @@ export async function probe(target: ProbeTarget, timeoutMs: number, key?: string
     }
     return { ...target, isUp: res.status >= 200 && res.status < 400, status: res.status, ms, ...(note ? { note } : {}) };
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    const error = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message);
+    const error = describeFetchError(err, timeoutMs);
     return { ...target, isUp: false, ms: Math.round(performance.now() - start), error };
   }
 }

@@ -22,6 +22,9 @@ export interface Launch {
   environment: Record<string, string>;
 }
 
+/** Where the units are installed (daemon-reload is needed after a change there). */
+export const UNIT_DIR = '/etc/systemd/system';
+
 /** The ranges a LAN-facing service may talk to besides loopback: private networks, never the internet. */
 const LAN_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fd00::/8', 'link-local'];
 
@@ -204,7 +207,7 @@ export function emitSystemdUnits(reg: Registry, lay: Layout = layout(reg)): Gene
       path: `${ep.host}/systemd/${launch.unit}.service`,
       content,
       host: ep.host,
-      install: `/etc/systemd/system/${launch.unit}.service`,
+      install: `${UNIT_DIR}/${launch.unit}.service`,
       unit: launch.unit,
       mode: '0644',
     });

@@ -5,6 +5,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { ChalkInstance } from 'chalk';
 import type { GeneratedFile } from '../compile/render.js';
 import { isActive, unitName } from '../compile/mesh.js';
+import { UNIT_DIR } from '../compile/systemd-units.js';
 import type { Registry } from '../registry/load.js';
 import type { EndpointKind } from '../registry/schema.js';
 import { findSecrets } from '../validate/rules/secret-literal.js';
@@ -55,7 +56,7 @@ export function planDeploy(reg: Registry, files: readonly GeneratedFile[], host:
     host,
     changes,
     unchanged,
-    isDaemonReload: changes.some((c) => c.install.startsWith('/etc/systemd/system/')),
+    isDaemonReload: changes.some((c) => c.install.startsWith(`${UNIT_DIR}/`)),
     restarts,
     unmanaged: changes.filter((c) => !c.unit).map((c) => c.install),
   };

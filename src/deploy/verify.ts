@@ -1,6 +1,7 @@
 // After a restart: the gateway answers /health/liveliness and /v1/models lists every name of the
 // router.yaml it should be serving, within a timeout, with progress shown while waiting.
 import { load as loadYaml } from 'js-yaml';
+import { describeFetchError } from '../io/fetch-error.js';
 
 export interface GatewayCheck {
   /** http://host:port of the gateway as seen from here. */
@@ -27,11 +28,6 @@ async function get(url: string, key: string | undefined, timeoutMs: number): Pro
   return { status: res.status, body: await res.text() };
 }
 
-function describe(err: unknown): string {
-  const e = err as Error & { cause?: { code?: string } };
-  return e.name === 'TimeoutError' ? 'no answer' : (e.cause?.code ?? e.message);
-}
-
 export async function checkGateway(c: GatewayCheck): Promise<CheckResult> {
   const start = Date.now();
   let last = 'not tried';
@@ -50,7 +46,7 @@ export async function checkGateway(c: GatewayCheck): Promise<CheckResult> {
       }
       last = `/v1/models lacks ${missing.length} of ${c.names.length} names (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''})`;
     } catch (err) {
-      last = describe(err);
+      last = describeFetchError(err);
     }
     c.onProgress?.(`waiting for the gateway (${elapsed}s of ${Math.round(c.timeoutMs / 1000)}s): ${last}`);
     await new Promise((r) => setTimeout(r, 1000));

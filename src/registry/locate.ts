@@ -12,7 +12,7 @@ export interface Position {
 export type Locator = (pointer: string) => Position | undefined;
 
 // The yaml library (node tree with source ranges) is needed only when a diagnostic asks for a
-// line; loading it costs a quarter of a sound registry's validate, so it is required on first use.
+// line; loading it costs about a tenth of a sound registry's validate, so it is required on first use.
 type YamlLib = typeof import('yaml');
 let yamlLib: YamlLib | undefined;
 function lib(): YamlLib {
@@ -68,7 +68,7 @@ export function lazyYamlLocator(text: string): Locator {
   };
 }
 
-export function yamlLocator(doc: Document, lineCounter: LineCounter): Locator {
+function yamlLocator(doc: Document, lineCounter: LineCounter): Locator {
   return (pointer) => {
     const offset = findOffset(doc, parsePointer(pointer));
     if (offset === undefined) return undefined;

@@ -48,9 +48,7 @@ function longWords(text: string): { index: number; value: string }[] {
 
 export function findSecrets(text: string): { index: number; kind: string; value: string }[] {
   const hits: { index: number; kind: string; value: string }[] = [];
-  if (text.includes('sk-') || text.includes('Bearer') || text.includes('eyJ') || text.includes('_')) {
-    for (const [pattern, kind] of PREFIXED) for (const m of text.matchAll(pattern)) hits.push({ index: m.index!, kind, value: m[0] });
-  }
+  for (const [pattern, kind] of PREFIXED) for (const m of text.matchAll(pattern)) hits.push({ index: m.index!, kind, value: m[0] });
   for (const w of longWords(text)) {
     const kind = classifyWord(w.value.replace(/=+$/, ''));
     if (kind && !hits.some((h) => h.index <= w.index && w.index < h.index + h.value.length)) hits.push({ index: w.index, kind, value: w.value });
