@@ -1,7 +1,8 @@
 // `homelab explain`: the walk of one handle, hop by hop, from the same route model compile emits
 // and the routing rules prove.
 import { gatewayEndpoint } from '../compile/mesh.js';
-import type { RouteNode } from '../compile/routes.js';
+import type { Candidates, Capability } from '../compile/optillm-behaviour.js';
+import { hopCandidates, type RouteNode } from '../compile/routes.js';
 import type { Registry } from '../registry/load.js';
 
 export interface ExplainHop {
@@ -16,6 +17,10 @@ export interface ExplainHop {
   dropped?: string[];
   /** For OptiLLM: the name it calls the gateway back with. */
   calls?: string;
+  /** For OptiLLM: the capabilities a request loses at this hop. */
+  loses?: Capability[];
+  /** For OptiLLM calling an ensemble group: how many members can answer one request. */
+  candidates?: Candidates;
   endpoint?: string;
   member?: string;
   reason?: string;
@@ -28,12 +33,16 @@ export function explainTree(reg: Registry, node: RouteNode): ExplainHop {
   switch (node.type) {
     case 'gateway':
       return { hop: 'gateway', at: gwAt, model: node.name, role: node.role === 'handle' ? 'handle' : `internal ${node.role}`, next: node.children.map((c) => explainTree(reg, c)) };
-    case 'optillm':
+    case 'optillm': {
+      const candidates = hopCandidates(node);
       return {
         hop: 'optillm', at: `${node.host}:${node.port}`, endpoint: node.endpointId, model: node.received,
         technique: node.parse.runs, operation: node.parse.operation, dropped: node.parse.dropped, calls: node.parse.upstream,
+        loses: node.loses,
+        ...(candidates ? { candidates } : {}),
         next: [explainTree(reg, node.next)],
       };
+    }
     case 'backend':
       return { hop: 'backend', at: `${node.target.host}:${node.target.port}`, endpoint: node.target.endpointId, model: node.target.upstream, member: node.member };
     case 'unresolved':
@@ -48,6 +57,12 @@ export function isRouteSound(hop: ExplainHop): boolean {
   return (hop.next ?? []).every(isRouteSound);
 }
 
+function candidatesText(c: Candidates): string {
+  if (c.members_max === null) return `candidates: ${c.technique}'s calls are not modelled; the group has ${c.members} member${c.members === 1 ? '' : 's'}`;
+  const pattern = `${c.calls} call${c.calls === 1 ? '' : 's'}${c.per_call !== 1 ? ` with n=${c.per_call}` : ''}`;
+  return `candidates: ${c.technique} makes ${pattern} → answers from at most ${c.members_max} of ${c.members} member${c.members === 1 ? '' : 's'}`;
+}
+
 function line(hop: ExplainHop): string {
   switch (hop.hop) {
     case 'gateway':
@@ -55,7 +70,9 @@ function line(hop: ExplainHop): string {
     case 'optillm': {
       const runs = hop.technique?.join(hop.operation === 'OR' ? '|' : '&') ?? 'none';
       const dropped = hop.dropped?.length ? `, drops ${hop.dropped.join(', ')}` : '';
-      return `OptiLLM ${hop.at}  receives "${hop.model}", runs ${runs}${dropped}, calls the gateway back with "${hop.calls}"`;
+      const loses = hop.loses?.length ? `\nloses: ${hop.loses.join(', ')}` : '';
+      const candidates = hop.candidates ? `\n${candidatesText(hop.candidates)}` : '';
+      return `OptiLLM ${hop.at}  receives "${hop.model}", runs ${runs}${dropped}, calls the gateway back with "${hop.calls}"${loses}${candidates}`;
     }
     case 'backend':
       return `backend ${hop.at} (${hop.endpoint})  model "${hop.model}"${hop.member ? ` for member ${hop.member}` : ''}`;
@@ -65,6 +82,20 @@ function line(hop: ExplainHop): string {
 }
 
 export function renderExplainText(hop: ExplainHop, depth = 0): string {
-  const prefix = depth === 0 ? '' : `${'  '.repeat(depth - 1)}→ `;
-  return [prefix + line(hop), ...(hop.next ?? []).map((n) => renderExplainText(n, depth + 1))].join('\n');
+  const indent = depth === 0 ? '' : '  '.repeat(depth - 1);
+  const [first, ...rest] = line(hop).split('\n');
+  const head = [(depth === 0 ? '' : `${indent}→ `) + first, ...rest.map((r) => `${depth === 0 ? '' : `${indent}  `}${r}`)];
+  return [...head, ...(hop.next ?? []).map((n) => renderExplainText(n, depth + 1))].join('\n');
+}
+
+/** The closing summary of the text output: what the route loses (routeLosses), how many members answer. */
+export function renderExplainSummary(hop: ExplainHop, lost: readonly Capability[]): string {
+  const loses = lost.length ? `route loses: ${lost.join(', ')}` : 'route loses: nothing (tools, images, multi-turn, streaming and extra parameters reach the backend)';
+  const c = findCandidates(hop);
+  const answers = c ? (c.members_max === null ? `members answering: not modelled for ${c.technique}` : `members answering one request: at most ${c.members_max} of ${c.members}`) : 'members answering one request: 1 (a single model)';
+  return `${loses}\n${answers}`;
+}
+
+function findCandidates(hop: ExplainHop): Candidates | undefined {
+  return hop.candidates ?? (hop.next ?? []).map(findCandidates).find((c) => c !== undefined);
 }

@@ -20,13 +20,17 @@ function location(d: Diagnostic): string {
 export function formatText(diagnostics: readonly Diagnostic[], c: ChalkInstance): string {
   const lines: string[] = [];
   for (const d of diagnostics) {
-    const sev = d.severity === 'error' ? c.red('error') : c.yellow('warning');
+    const sev = d.severity === 'error' ? c.red('error') : d.severity === 'accepted' ? c.green('accepted') : c.yellow('warning');
     lines.push(`${c.bold(location(d))} ${sev} ${c.dim(d.code)} ${d.message}`);
     if (d.hint) lines.push(`  ${c.cyan('hint:')} ${d.hint}`);
   }
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = diagnostics.length - errors;
-  if (diagnostics.length) lines.push('', `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);
+  const count = (s: Diagnostic['severity']) => diagnostics.filter((d) => d.severity === s).length;
+  const errors = count('error');
+  const warnings = count('warning');
+  const accepted = count('accepted');
+  if (diagnostics.length) {
+    lines.push('', `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${accepted ? `, ${accepted} accepted` : ''}`);
+  }
   return lines.join('\n');
 }
 
@@ -45,7 +49,8 @@ export function formatGithub(diagnostics: readonly Diagnostic[]): string {
       if (d.line) props.push(`line=${d.line}`);
       if (d.col) props.push(`col=${d.col}`);
       props.push(`title=${escapeProperty(d.code)}`);
-      return `::${d.severity} ${props.join(',')}::${escapeData(d.message + (d.hint ? ` — ${d.hint}` : ''))}`;
+      // GitHub knows error, warning and notice: an accepted trade-off is a notice.
+      return `::${d.severity === 'accepted' ? 'notice' : d.severity} ${props.join(',')}::${escapeData(d.message + (d.hint ? ` — ${d.hint}` : ''))}`;
     })
     .join('\n');
 }

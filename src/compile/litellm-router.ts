@@ -63,16 +63,51 @@ function modelInfo(entry: GatewayEntry, target: Target, backends: Map<string, Ba
   };
 }
 
-function litellmParams(entry: GatewayEntry, d: Deployment): Record<string, unknown> | undefined {
+function litellmParams(reg: Registry, entry: GatewayEntry, d: Deployment): Record<string, unknown> | undefined {
   const t = d.target;
   if (t.kind === 'backend') {
     // A keyless local server still needs a placeholder key, or the openai client refuses the call.
-    return { model: `openai/${t.upstream}`, api_base: t.apiBase, api_key: 'none' };
+    // The model's request_params follow (they may not replace the three routing keys: a
+    // reasoning_effort belongs here, an api_base in models.yaml would be a route nobody proved).
+    const head = { model: `openai/${t.upstream}`, api_base: t.apiBase, api_key: 'none' };
+    return { ...head, ...withoutKeys(t.requestParams, head) };
   }
   if (t.kind === 'optillm') {
-    return { model: `os.environ/${selectorVar(entry.name)}_MODEL`, api_base: t.apiBase, api_key: `os.environ/${SECRET.gatewayToOptillm}` };
+    // A technique is slow and OptiLLM does not cancel abandoned work: the entry's own timeout
+    // and max_retries replace the gateway's global num_retries, which would re-run it.
+    return {
+      model: `os.environ/${selectorVar(entry.name)}_MODEL`,
+      api_base: t.apiBase,
+      api_key: `os.environ/${SECRET.gatewayToOptillm}`,
+      timeout: reg.settings.optillm.request_timeout,
+      max_retries: reg.settings.optillm.retries ?? 0,
+    };
   }
   return undefined;
+}
+
+/** `params` without the keys of `head`, in their own order (head keys come first in the entry). */
+function withoutKeys(params: Record<string, unknown> | undefined, head: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params ?? {}).filter(([k]) => !(k in head)));
+}
+
+/**
+ * True when some ensemble group load-balances members of different context sizes: without
+ * LiteLLM's pre-call checks a long prompt can land on the member that cannot hold it.
+ */
+export function hasMixedContextGroup(routes: RouteModel): boolean {
+  return routes.entries.some((e) => {
+    if (e.role !== 'group') return false;
+    const sizes = new Set(e.deployments.flatMap((d) => (d.target.kind === 'backend' ? [d.target.contextLength] : [])));
+    return sizes.size > 1;
+  });
+}
+
+/** router_settings as written: the registry's, plus enable_pre_call_checks when a group needs it. */
+function routerSettings(reg: Registry, routes: RouteModel): Record<string, unknown> {
+  const settings: Record<string, unknown> = { ...reg.settings.gateway.router_settings };
+  if (settings.enable_pre_call_checks === undefined && hasMixedContextGroup(routes)) settings.enable_pre_call_checks = true;
+  return sortKeys(settings);
 }
 
 export function routerConfig(reg: Registry, routes: RouteModel): Record<string, unknown> {
@@ -80,7 +115,7 @@ export function routerConfig(reg: Registry, routes: RouteModel): Record<string, 
   const backends = backendsByHandle(routes);
   for (const entry of routes.entries) {
     for (const d of entry.deployments) {
-      const params = litellmParams(entry, d);
+      const params = litellmParams(reg, entry, d);
       if (!params) continue;
       model_list.push({ model_name: entry.name, litellm_params: params, model_info: modelInfo(entry, d.target, backends) });
     }
@@ -88,16 +123,21 @@ export function routerConfig(reg: Registry, routes: RouteModel): Record<string, 
   // Stable order: by name; a group's deployments keep their member order (the sort is stable).
   model_list.sort((a, b) => (a.model_name === b.model_name ? 0 : (a.model_name as string) < (b.model_name as string) ? -1 : 1));
   const env = routerEnv(reg);
-  const search_tools = Object.keys(reg.settings.search)
-    .sort()
-    .map((name) => ({
+  const search_tools = Object.entries(reg.settings.search)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .filter(([name]) => env[searchVar(name)] !== undefined)
+    .map(([name, tool]) => ({
       search_tool_name: name,
-      litellm_params: { search_provider: 'searxng', api_base: `os.environ/${searchVar(name)}` },
-    }))
-    .filter((t) => env[t.litellm_params.api_base.slice('os.environ/'.length)] !== undefined);
+      litellm_params: {
+        search_provider: 'searxng',
+        api_base: `os.environ/${searchVar(name)}`,
+        ...(tool.timeout !== undefined ? { timeout: tool.timeout } : {}),
+      },
+      ...(tool.description !== undefined ? { search_tool_info: { description: tool.description } } : {}),
+    }));
   const config: Record<string, unknown> = {
     model_list,
-    router_settings: sortKeys(reg.settings.gateway.router_settings),
+    router_settings: routerSettings(reg, routes),
     litellm_settings: sortKeys(reg.settings.gateway.litellm_settings),
     general_settings: { master_key: `os.environ/${SECRET.masterKey}` },
   };

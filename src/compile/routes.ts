@@ -6,6 +6,7 @@ import type { Registry } from '../registry/load.js';
 import type { Endpoint, Model } from '../registry/schema.js';
 import { baseUrl, gatewayHost, isActive, LOOPBACK, optillmEndpoint } from './mesh.js';
 import { parseOptillmModel, type OptillmParse } from './optillm.js';
+import { candidatesOf, CAPABILITIES, optillmLosses, type Candidates, type Capability } from './optillm-behaviour.js';
 
 export type Target =
   | {
@@ -19,6 +20,8 @@ export type Target =
       port: number;
       contextLength: number;
       maxOutputTokens: number;
+      /** The model's default LiteLLM parameters (models.yaml request_params). */
+      requestParams?: Record<string, string | number | boolean>;
     }
   | {
       kind: 'optillm';
@@ -90,6 +93,7 @@ function modelTarget(reg: Registry, modelId: string, from: string | undefined): 
     port: ep.port,
     contextLength: model.context_length,
     maxOutputTokens: model.max_output_tokens,
+    ...(model.request_params ? { requestParams: model.request_params } : {}),
   };
 }
 
@@ -101,11 +105,15 @@ function optillmTarget(reg: Registry, endpointId: string, sent: string, from: st
   return { kind: 'optillm', endpointId, sent, apiBase: baseUrl(reg, ep, from), host: ep.host, port: ep.port };
 }
 
-/** True when a model handle is routed through OptiLLM (route_via_optillm, MLX only). */
+/**
+ * True when a model handle is routed through OptiLLM: MLX handles only, by the row's
+ * `via_optillm` when it sets one, else by the mesh default `route_via_optillm`.
+ */
 export function isViaOptillm(reg: Registry, handle: string): boolean {
-  if (!reg.settings.optillm.route_via_optillm) return false;
   const epId = reg.models[handle]?.endpoint;
-  return epId !== undefined && reg.endpoints[epId]?.kind === 'mlx';
+  if (epId === undefined || reg.endpoints[epId]?.kind !== 'mlx') return false;
+  const row = reg.handles.find((h) => h.handle === handle);
+  return row?.via_optillm ?? reg.settings.optillm.route_via_optillm;
 }
 
 export function directName(reg: Registry, handle: string): string {
@@ -173,7 +181,17 @@ export function buildRouteModel(reg: Registry): RouteModel {
 
 export type RouteNode =
   | { type: 'gateway'; name: string; role: EntryRole; children: RouteNode[] }
-  | { type: 'optillm'; endpointId: string; host: string; port: number; received: string; parse: OptillmParse; next: RouteNode }
+  | {
+      type: 'optillm';
+      endpointId: string;
+      host: string;
+      port: number;
+      received: string;
+      parse: OptillmParse;
+      /** What a request loses at this hop (OPTILLM_LOSSES). */
+      loses: Capability[];
+      next: RouteNode;
+    }
   | { type: 'backend'; target: Extract<Target, { kind: 'backend' }>; member?: string }
   | { type: 'unresolved'; name: string; reason: string }
   | { type: 'loop'; name: string; cycle: string[] };
@@ -197,7 +215,7 @@ export function walkRoute(model: RouteModel, name: string, path: string[] = []):
     const next: RouteNode = parse.upstream
       ? walkRoute(model, parse.upstream, nextPath)
       : { type: 'unresolved', name: '', reason: `OptiLLM parses "${parse.effective}" to an empty upstream model` };
-    return { type: 'optillm', endpointId: t.endpointId, host: t.host, port: t.port, received: t.sent, parse, next };
+    return { type: 'optillm', endpointId: t.endpointId, host: t.host, port: t.port, received: t.sent, parse, loses: optillmLosses(parse.runs), next };
   });
   if (children.length === 0) children.push({ type: 'unresolved', name, reason: `"${name}" has no deployments` });
   return { type: 'gateway', name, role: entry.role, children };
@@ -208,6 +226,32 @@ export function routeLeaves(node: RouteNode): RouteNode[] {
   if (node.type === 'gateway') return node.children.flatMap(routeLeaves);
   if (node.type === 'optillm') return routeLeaves(node.next);
   return [node];
+}
+
+/** Every capability a request for this walk loses on some path, in the table's order. */
+export function routeLosses(node: RouteNode): Capability[] {
+  const lost = new Set<Capability>();
+  const visit = (n: RouteNode): void => {
+    if (n.type === 'gateway') n.children.forEach(visit);
+    else if (n.type === 'optillm') {
+      n.loses.forEach((c) => lost.add(c));
+      visit(n.next);
+    }
+  };
+  visit(node);
+  return CAPABILITIES.filter((c) => lost.has(c));
+}
+
+/**
+ * How many members answer at an OptiLLM hop that calls an ensemble group back: the technique's
+ * call pattern against the group's distinct members. Undefined when OptiLLM calls no group.
+ */
+export function hopCandidates(node: Extract<RouteNode, { type: 'optillm' }>): Candidates | undefined {
+  const next = node.next;
+  if (next.type !== 'gateway' || next.role !== 'group') return undefined;
+  const members = new Set(next.children.flatMap((c) => (c.type === 'backend' && c.member ? [c.member] : []))).size;
+  const technique = node.parse.runs.join(node.parse.operation === 'OR' ? '|' : '&');
+  return candidatesOf(technique, members);
 }
 
 /** OptiLLM's gateway base URL: where OptiLLM calls back (same host → loopback). */

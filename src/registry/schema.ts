@@ -100,6 +100,7 @@ export const ModelSchema = z
     cache_path: AbsPath.optional(),
     context_length: z.number().int().min(1),
     max_output_tokens: z.number().int().min(1),
+    request_params: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()])).optional(),
   })
   .strict();
 
@@ -112,6 +113,8 @@ export const HandleSchema = z
     endpoint: Name.optional(),
     selector: z.object({ model: z.string() }).strict().optional(),
     members: z.array(Name).optional(),
+    /** mlx-* rows only (handle-via-optillm): overrides optillm.route_via_optillm for this handle. */
+    via_optillm: z.boolean().optional(),
   })
   .strict();
 
@@ -127,6 +130,23 @@ const RoutingStrategy = z.enum([
   'usage-based-routing-v2',
   'provider-budget-routing',
 ]);
+
+/**
+ * LiteLLM's RetryPolicy (litellm/types/router.py): retries per exception class. Only the fields
+ * every LiteLLM >= 1.81 declares and litellm/router_utils/get_retry_from_policy.py reads; pydantic
+ * drops any other key without a word (e.g. the seeds' {Timeout, APIConnectionError, ...}).
+ */
+const Retries = z.number().int().min(0).optional();
+export const RetryPolicySchema = z
+  .object({
+    BadRequestErrorRetries: Retries,
+    AuthenticationErrorRetries: Retries,
+    TimeoutErrorRetries: Retries,
+    RateLimitErrorRetries: Retries,
+    ContentPolicyViolationErrorRetries: Retries,
+    InternalServerErrorRetries: Retries,
+  })
+  .strict();
 
 // The subset of LiteLLM's Router.__init__ arguments a home mesh uses; anything else is a typo here
 // (LiteLLM would log and drop it).
@@ -144,6 +164,23 @@ export const RouterSettingsSchema = z
     default_fallbacks: z.array(Name).optional(),
     max_fallbacks: z.number().int().min(0).optional(),
     enable_pre_call_checks: z.boolean().optional(),
+    retry_policy: RetryPolicySchema.optional(),
+    model_group_retry_policy: z.record(Name, RetryPolicySchema).optional(),
+  })
+  .strict();
+
+/**
+ * Warning codes settings.yaml `accept` may name. An enum, so that the schema refuses an error code
+ * (errors are never accepted) and a typo alike; accept-unused itself is not acceptable.
+ */
+export const ACCEPTABLE_CODES = ['optillm-passthrough', 'ensemble-reach', 'ensemble-members', 'optillm-selector', 'optillm-launch'] as const;
+
+export const AcceptSchema = z
+  .object({
+    code: z.enum(ACCEPTABLE_CODES),
+    /** A handle, an endpoint id, or "*" for every target. */
+    target: Name,
+    reason: z.string().min(1),
   })
   .strict();
 
@@ -180,13 +217,28 @@ export const SettingsFileSchema = z
         // which can say why, rather than by a bare schema error.
         approach: z.string().min(1),
         request_timeout: z.number().positive(),
+        /** max_retries of every gateway entry that goes to OptiLLM (default 0: never re-run a technique). */
+        retries: z.number().int().min(0).optional(),
       })
       .strict(),
-    search: z.record(Name, z.object({ endpoint: Name }).strict()),
+    search: z.record(
+      Name,
+      z
+        .object({
+          endpoint: Name,
+          /** Seconds (LiteLLM search_tools litellm_params.timeout). */
+          timeout: z.number().positive().optional(),
+          /** Shown to clients (LiteLLM search_tool_info.description). */
+          description: z.string().min(1).optional(),
+        })
+        .strict(),
+    ),
     clients: z
       .object({
         'open-webui': z.object({ host: Name, env_file: AbsPath }).strict().optional(),
         tinyagents: z.object({ model: Name }).strict().optional(),
+        /** Other clients that call tools (agents): each one's model must keep tool calling (client-route). */
+        agents: z.record(Name, z.object({ model: Name }).strict()).optional(),
       })
       .strict(),
     mcp: z.record(
@@ -201,6 +253,8 @@ export const SettingsFileSchema = z
         .strict(),
     ),
     sync: z.object({ mlx_registry: AbsPath }).strict().optional(),
+    /** Warnings the operator accepts, each with its reason: shown as `accepted`, never failing. */
+    accept: z.array(AcceptSchema).optional(),
   })
   .strict();
 

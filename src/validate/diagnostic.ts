@@ -1,6 +1,7 @@
 // Diagnostics are data (STYLE §4): every check returns them, nothing throws for bad input.
 
-export type Severity = 'error' | 'warning';
+/** `accepted`: a warning that settings.yaml `accept` covers (shown, never failing). */
+export type Severity = 'error' | 'warning' | 'accepted';
 
 export interface Diagnostic {
   /** kebab-case, the name of the rule's source file. */

@@ -4,7 +4,12 @@ import type { GeneratedFile } from '../compile/render.js';
 import { buildRouteModel, walkRoute, type RouteModel, type RouteNode } from '../compile/routes.js';
 import type { Registry } from '../registry/load.js';
 import type { GeneratedState, Rule, RuleContext } from './context.js';
+import { applyAccept } from './accept.js';
 import { normalizeDiagnostics, type Diagnostic } from './diagnostic.js';
+import { clientRoute } from './rules/client-route.js';
+import { ensembleReach } from './rules/ensemble-reach.js';
+import { handleViaOptillm } from './rules/handle-via-optillm.js';
+import { optillmPassthrough } from './rules/optillm-passthrough.js';
 import { endpointId } from './rules/endpoint-id.js';
 import { ensembleMembers } from './rules/ensemble-members.js';
 import { envUndefined } from './rules/env-undefined.js';
@@ -41,6 +46,10 @@ export const RULES: readonly Rule[] = [
   optillmSelector,
   optillmLaunch,
   ensembleMembers,
+  handleViaOptillm,
+  optillmPassthrough,
+  ensembleReach,
+  clientRoute,
   envUndefined,
   secretLiteral,
   serviceRun,
@@ -49,6 +58,9 @@ export const RULES: readonly Rule[] = [
 
 /** Codes produced by the loader rather than a rule. */
 export const LOADER_CODES = ['registry-parse', 'registry-schema'] as const;
+
+/** Codes produced while applying settings.yaml accept (src/validate/accept.ts). */
+export const ACCEPT_CODES = ['accept-unused'] as const;
 
 export interface ValidateResult {
   diagnostics: Diagnostic[];
@@ -82,5 +94,5 @@ export function validateRegistry(reg: Registry, opts: ValidateOptions = {}): Val
   };
   const diagnostics: Diagnostic[] = [];
   for (const rule of RULES) diagnostics.push(...rule.check(ctx));
-  return { diagnostics: normalizeDiagnostics(diagnostics), files: ctx.files() };
+  return { diagnostics: normalizeDiagnostics(applyAccept(reg, diagnostics)), files: ctx.files() };
 }

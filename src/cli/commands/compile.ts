@@ -13,8 +13,11 @@ export interface CompileOptions {
 export async function compileCmd(o: CompileOptions): Promise<number> {
   const result = await checkRegistry(o.registry, o.out);
   // Drift is what compile fixes, so it is no reason to refuse writing.
-  const blocking = result.diagnostics.filter((d) => d.code !== 'generated-drift');
+  // Accepted trade-offs are validate's to list; compile only counts them.
+  const blocking = result.diagnostics.filter((d) => d.code !== 'generated-drift' && d.severity !== 'accepted');
   printDiagnostics(blocking, 'text');
+  const accepted = result.diagnostics.length - blocking.length - result.diagnostics.filter((d) => d.code === 'generated-drift').length;
+  if (accepted) process.stderr.write(`compile: ${accepted} accepted trade-off${accepted === 1 ? '' : 's'} (listed by \`homelab validate\`).\n`);
   if (!result.registry || hasErrors(blocking)) {
     process.stderr.write('compile: nothing written: fix the errors above.\n');
     return 1;

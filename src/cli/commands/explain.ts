@@ -1,5 +1,5 @@
-import { explainTree, isRouteSound, renderExplainText } from '../../app/explain.js';
-import { buildRouteModel, walkRoute } from '../../compile/routes.js';
+import { explainTree, isRouteSound, renderExplainSummary, renderExplainText } from '../../app/explain.js';
+import { buildRouteModel, routeLosses, walkRoute } from '../../compile/routes.js';
 import { UsageError } from '../../errors.js';
 import { loadRegistry } from '../../registry/read.js';
 import { closest } from '../../registry/zod-issues.js';
@@ -22,9 +22,11 @@ export async function explainCmd(handle: string, o: ExplainOptions): Promise<num
     const guess = closest(handle, [...routes.byName.keys()]);
     throw new UsageError(`"${handle}" is not a gateway model${guess ? `; did you mean "${guess}"?` : ''} (handles are listed in ${loaded.registry.sources['handles.jsonl'].file})`);
   }
-  const tree = explainTree(loaded.registry, walkRoute(routes, handle));
+  const walk = walkRoute(routes, handle);
+  const tree = explainTree(loaded.registry, walk);
+  const loses = routeLosses(walk);
   const isSound = isRouteSound(tree);
-  if (o.format === 'json') process.stdout.write(JSON.stringify({ ok: isSound, handle, route: tree }, null, 2) + '\n');
-  else process.stdout.write(renderExplainText(tree) + '\n');
+  if (o.format === 'json') process.stdout.write(JSON.stringify({ ok: isSound, handle, loses, route: tree }, null, 2) + '\n');
+  else process.stdout.write(`${renderExplainText(tree)}\n${renderExplainSummary(tree, loses)}\n`);
   return isSound ? 0 : 1;
 }

@@ -1,0 +1,36 @@
+import { routeLosses } from '../../compile/routes.js';
+import { toPointer, type Diagnostic } from '../diagnostic.js';
+import { at, type Rule } from '../context.js';
+
+const code = 'client-route';
+
+/**
+ * A client that calls tools (TinyAgents, and every settings.clients.agents entry) must reach
+ * its model on a route that keeps tool calling: OptiLLM drops tools and tool results.
+ */
+export const clientRoute: Rule = {
+  code,
+  check({ reg, routes, walk }) {
+    const clients = reg.settings.clients;
+    const needsTools: { name: string; model: string; pointer: string }[] = [];
+    if (clients.tinyagents) needsTools.push({ name: 'TinyAgents', model: clients.tinyagents.model, pointer: '/clients/tinyagents/model' });
+    for (const [name, agent] of Object.entries(clients.agents ?? {})) {
+      needsTools.push({ name: `agent "${name}"`, model: agent.model, pointer: toPointer(['clients', 'agents', name, 'model']) });
+    }
+    const out: Diagnostic[] = [];
+    for (const client of needsTools) {
+      if (!routes.byName.has(client.model)) continue; // routing-unresolved reports it
+      const lost = routeLosses(walk(client.model));
+      if (!lost.includes('tools')) continue;
+      const isModel = client.model.startsWith('mlx-');
+      out.push(at(reg, 'settings.yaml', client.pointer, {
+        code,
+        message: `${client.name} needs tool calling, but "${client.model}" goes through OptiLLM, which drops tools and tool results`,
+        hint: isModel
+          ? `set "via_optillm": false on the "${client.model}" row of handles.jsonl, or point ${client.name} at a handle that reaches its model directly`
+          : `point ${client.name} at a model handle that reaches its model directly (an ensemble always runs in OptiLLM)`,
+      }));
+    }
+    return out;
+  },
+};

@@ -1,0 +1,24 @@
+import type { Diagnostic } from '../diagnostic.js';
+import { at, type Rule } from '../context.js';
+
+const code = 'handle-via-optillm';
+
+/**
+ * `via_optillm` overrides the mesh default for one MLX handle; only mlx-* rows are ever routed
+ * through OptiLLM as a model, so on any other row it would be a setting that does nothing.
+ */
+export const handleViaOptillm: Rule = {
+  code,
+  check({ reg }) {
+    const out: Diagnostic[] = [];
+    reg.handles.forEach((row, i) => {
+      if (row.via_optillm === undefined || row.handle.startsWith('mlx-')) return;
+      out.push(at(reg, 'handles.jsonl', `/${i}/via_optillm`, {
+        code,
+        message: `"via_optillm" is set on "${row.handle}", but only mlx-* handles can be routed through OptiLLM as a model`,
+        hint: row.handle.startsWith('opt-') ? 'remove it: an opt-* ensemble always runs in OptiLLM' : 'remove it: this handle always goes straight to its backend',
+      }));
+    });
+    return out;
+  },
+};
