@@ -34,6 +34,17 @@ const VARIANTS: [string, Texts][] = [
   ['shipped', shipped],
   ['minimal-one-host', readTexts(join(ROOT, 'test/fixtures/minimal-one-host/registry'))],
   ['no-optillm-routing', readTexts(join(ROOT, 'test/fixtures/no-optillm-routing/registry'))],
+  ['request_params of every scalar type', editYaml(shipped, 'models.yaml', (d) => d.setIn(['models', 'mlx-gemma-3-27b-it-qat-4bit', 'request_params'], { reasoning_effort: 'low', temperature: 0.2, stream: false }))],
+  ['via_optillm on an MLX row', editHandles(shipped, (rows) => rows.map((r, i) => (i === 3 ? { ...r, via_optillm: true } : r)))],
+  ['LiteLLM retry policies', editYaml(shipped, 'settings.yaml', (d) => {
+    d.setIn(['gateway', 'router_settings', 'retry_policy'], { TimeoutErrorRetries: 0, RateLimitErrorRetries: 3, InternalServerErrorRetries: 1 });
+    d.setIn(['gateway', 'router_settings', 'model_group_retry_policy'], { 'opt-research-high-xl': { TimeoutErrorRetries: 0 } });
+    d.setIn(['gateway', 'router_settings', 'enable_pre_call_checks'], true);
+  })],
+  ['declared agents and optillm retries', editYaml(shipped, 'settings.yaml', (d) => {
+    d.setIn(['clients', 'agents'], { reviewer: { model: 'mlx-qwen3-coder-30b-a3b-instruct-8bit' } });
+    d.setIn(['optillm', 'retries'], 1);
+  })],
   ['unknown endpoint key', editYaml(shipped, 'endpoints.yaml', (d) => d.setIn(['endpoints', 'ep_mlx_8100', 'prot'], 1))],
   ['port as string', editYaml(shipped, 'endpoints.yaml', (d) => d.setIn(['endpoints', 'ep_mlx_8100', 'port'], '8100'))],
   ['port out of range', editYaml(shipped, 'endpoints.yaml', (d) => d.setIn(['endpoints', 'ep_mlx_8100', 'port'], 70000))],
@@ -48,7 +59,21 @@ const VARIANTS: [string, Texts][] = [
   ['selector without model', editHandles(shipped, (rows) => rows.map((r, i) => (i === 14 ? { ...r, selector: {} } : r)))],
   ['ledger entry with extra key', editYaml(shipped, 'ports.lock.yaml', (d) => d.setIn(['ports', 0, 'note'], 'x'))],
   ['migration without reason', editYaml(shipped, 'ports.lock.yaml', (d) => d.setIn(['migrations'], [{ service: 'x', host: 'mini', from: 1, to: 2 }]))],
+  ['request_params holding an object', editYaml(shipped, 'models.yaml', (d) => d.setIn(['models', 'mlx-gemma-3-27b-it-qat-4bit', 'request_params'], { extra_body: { top_k: 20 } }))],
+  ['request_params with an empty key', editYaml(shipped, 'models.yaml', (d) => d.setIn(['models', 'mlx-gemma-3-27b-it-qat-4bit', 'request_params'], { '': 1 }))],
+  ['via_optillm as a string', editHandles(shipped, (rows) => rows.map((r, i) => (i === 3 ? { ...r, via_optillm: 'false' } : r)))],
+  ['accept naming an error code', editYaml(shipped, 'settings.yaml', (d) => d.setIn(['accept', 0, 'code'], 'client-route'))],
+  ['accept without a reason', editYaml(shipped, 'settings.yaml', (d) => d.deleteIn(['accept', 0, 'reason']))],
+  ['accept naming accept-unused', editYaml(shipped, 'settings.yaml', (d) => d.setIn(['accept', 0, 'code'], 'accept-unused'))],
+  ["the seeds' retry_policy keys (LiteLLM would drop them silently)", editYaml(shipped, 'settings.yaml', (d) => d.setIn(['gateway', 'router_settings', 'retry_policy'], { Timeout: 0, APIConnectionError: 1 }))],
+  ['negative retries in a group policy', editYaml(shipped, 'settings.yaml', (d) => d.setIn(['gateway', 'router_settings', 'model_group_retry_policy'], { 'opt-chat-balanced-m': { TimeoutErrorRetries: -1 } }))],
+  ['negative optillm retries', editYaml(shipped, 'settings.yaml', (d) => d.setIn(['optillm', 'retries'], -1))],
+  ['search timeout of zero', editYaml(shipped, 'settings.yaml', (d) => d.setIn(['search', 'searxng-search', 'timeout'], 0))],
+  ['search description at the wrong level', editYaml(shipped, 'settings.yaml', (d) => d.setIn(['search', 'searxng-search', 'search_tool_info'], { description: 'x' }))],
+  ['an agent without a model', editYaml(shipped, 'settings.yaml', (d) => d.setIn(['clients', 'agents'], { reviewer: {} }))],
 ];
+/** VARIANTS before this index are valid registries; every one after it is broken somewhere. */
+const FIRST_BROKEN = VARIANTS.findIndex(([name]) => name === 'unknown endpoint key');
 
 describe.each(VARIANTS)('ajv and zod agree on %s', (_name, texts) => {
   it.each(REGISTRY_FILES.map((f) => [f.name, f] as const))('%s', (_file, spec) => {
@@ -59,8 +84,13 @@ describe.each(VARIANTS)('ajv and zod agree on %s', (_name, texts) => {
   });
 });
 
-it('the broken variants are really broken (each one fails somewhere)', () => {
-  for (const [name, texts] of VARIANTS.slice(3)) {
+it('the valid variants are valid and the broken ones really broken (each fails somewhere)', () => {
+  expect(FIRST_BROKEN).toBeGreaterThan(0);
+  for (const [name, texts] of VARIANTS.slice(0, FIRST_BROKEN)) {
+    const isAllValid = REGISTRY_FILES.every((spec) => spec.schema.safeParse(toValue(spec.name, texts[spec.name]!)).success);
+    expect(isAllValid, name).toBe(true);
+  }
+  for (const [name, texts] of VARIANTS.slice(FIRST_BROKEN)) {
     const isAllValid = REGISTRY_FILES.every((spec) => spec.schema.safeParse(toValue(spec.name, texts[spec.name]!)).success);
     expect(isAllValid, name).toBe(false);
   }

@@ -67,8 +67,8 @@ function litellmParams(reg: Registry, entry: GatewayEntry, d: Deployment): Recor
   const t = d.target;
   if (t.kind === 'backend') {
     // A keyless local server still needs a placeholder key, or the openai client refuses the call.
-    // The model's request_params follow (they may not replace the three routing keys: a
-    // reasoning_effort belongs here, an api_base in models.yaml would be a route nobody proved).
+    // The model's request_params follow; they never replace a routing key (the rule
+    // request-params reports one: an api_base there would be a route nobody proved).
     const head = { model: `openai/${t.upstream}`, api_base: t.apiBase, api_key: 'none' };
     return { ...head, ...withoutKeys(t.requestParams, head) };
   }

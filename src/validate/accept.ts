@@ -8,12 +8,17 @@ import { parsePointer, type Diagnostic } from './diagnostic.js';
 
 const code = 'accept-unused';
 
-/** What a diagnostic is about, as accept targets name it: a handle or an endpoint id. */
+/**
+ * What a diagnostic is about, as accept targets name it: the handle of a handles.jsonl row and
+ * the endpoints it names or is served from, an endpoint or model id and its endpoint, or the
+ * OptiLLM endpoint for the optillm settings.
+ */
 export function targetsOf(reg: Registry, d: Diagnostic): string[] {
   const [first, second] = parsePointer(d.pointer);
   if (d.file === reg.sources['handles.jsonl'].file && first !== undefined) {
     const row = reg.handles[Number(first)];
-    return row ? [row.handle, ...(row.endpoint ? [row.endpoint] : [])] : [];
+    const served = row ? reg.models[row.handle]?.endpoint : undefined;
+    return row ? [row.handle, ...(row.endpoint ? [row.endpoint] : []), ...(served ? [served] : [])] : [];
   }
   if (d.file === reg.sources['endpoints.yaml'].file && first === 'endpoints' && second !== undefined) return [second];
   if (d.file === reg.sources['models.yaml'].file && first === 'models' && second !== undefined) {

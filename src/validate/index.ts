@@ -10,6 +10,7 @@ import { clientRoute } from './rules/client-route.js';
 import { ensembleReach } from './rules/ensemble-reach.js';
 import { handleViaOptillm } from './rules/handle-via-optillm.js';
 import { optillmPassthrough } from './rules/optillm-passthrough.js';
+import { requestParams } from './rules/request-params.js';
 import { endpointId } from './rules/endpoint-id.js';
 import { ensembleMembers } from './rules/ensemble-members.js';
 import { envUndefined } from './rules/env-undefined.js';
@@ -50,6 +51,7 @@ export const RULES: readonly Rule[] = [
   optillmPassthrough,
   ensembleReach,
   clientRoute,
+  requestParams,
   envUndefined,
   secretLiteral,
   serviceRun,

@@ -12,7 +12,7 @@ export interface Expected {
   /** The line: a number, a needle whose first line in the edited file is the line, or
    *  [anchor, needle]: the first line with the needle after the first line with the anchor. */
   line: number | string | [string, string];
-  severity?: 'error' | 'warning';
+  severity?: 'error' | 'warning' | 'accepted';
 }
 
 export interface Case {

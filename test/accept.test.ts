@@ -1,0 +1,80 @@
+// settings.yaml accept: a matching warning becomes `accepted` (shown, never failing, in every
+// output format); errors can never be accepted — the schema only lets `code` name a warning code.
+import { describe, expect, it } from 'vitest';
+import { parseRegistry } from '../src/registry/load.js';
+import { validateRegistry } from '../src/validate/index.js';
+import { copyShipped, editHandles, editYaml, runCli, shippedTexts, type Texts } from './helpers.js';
+
+function diagnose(texts: Texts) {
+  const loaded = parseRegistry(texts, 'registry');
+  if (!loaded.registry) return loaded.diagnostics;
+  return validateRegistry(loaded.registry).diagnostics;
+}
+
+const withAccept = (accept: unknown) => editYaml(shippedTexts(), 'settings.yaml', (d) => d.setIn(['accept'], accept));
+
+describe('accept targets', () => {
+  it('an endpoint id covers the handles served from it, and nothing else', () => {
+    const d = diagnose(withAccept([{ code: 'optillm-passthrough', target: 'ep_mlx_8103', reason: 'gemma is chat only' }]));
+    const passthrough = d.filter((x) => x.code === 'optillm-passthrough');
+    expect(passthrough.filter((x) => x.severity === 'accepted').map((x) => x.pointer)).toEqual(['/3']);
+    expect(passthrough.filter((x) => x.severity === 'warning')).toHaveLength(14);
+  });
+
+  it('the OptiLLM endpoint id covers every ensemble row (they name it)', () => {
+    const d = diagnose(withAccept([{ code: 'optillm-passthrough', target: 'ep_optillm_proxy_4020', reason: 'ensembles are text-only' }]));
+    const accepted = d.filter((x) => x.severity === 'accepted').map((x) => x.pointer);
+    expect(accepted).toEqual(['/12', '/13', '/14', '/15', '/16', '/17', '/18', '/19', '/20', '/21']);
+  });
+
+  it('the reason is shown with the accepted diagnostic', () => {
+    const d = diagnose(withAccept([{ code: 'optillm-passthrough', target: 'opt-chat-balanced-m', reason: 'the family chat, text only' }]));
+    const chat = d.find((x) => x.code === 'optillm-passthrough' && x.pointer === '/16')!;
+    expect(chat.severity).toBe('accepted');
+    expect(chat.hint).toContain('the family chat, text only');
+  });
+});
+
+describe('errors are never accepted', () => {
+  it('the schema refuses an accept entry naming an error code', () => {
+    const d = diagnose(withAccept([{ code: 'client-route', target: '*', reason: 'agents are fine' }]));
+    expect(d).toContainEqual(expect.objectContaining({ code: 'registry-schema', file: 'registry/settings.yaml', pointer: '/accept/0/code' }));
+  });
+
+  it('a code that can both warn and fail: only its warnings are accepted', () => {
+    let texts = withAccept([{ code: 'ensemble-members', target: '*', reason: 'weighting on purpose' }]);
+    texts = editHandles(texts, (rows) => rows.map((r, i) => (i === 16 ? { ...r, members: ['mlx-gemma-3-27b-it-qat-4bit', 'mlx-gemma-3-27b-it-qat-4bit'] } : r)));
+    const d = diagnose(texts).filter((x) => x.code === 'ensemble-members');
+    expect(d.map((x) => [x.pointer, x.severity])).toEqual([['/16/members', 'error'], ['/16/members/1', 'accepted']]);
+  });
+});
+
+describe('accepted in every output format', () => {
+  it('json: ok, exit 0, severity "accepted"; github: a notice; text: counted apart', async () => {
+    const dir = copyShipped();
+    const json = await runCli(['validate', '--format', 'json'], dir);
+    expect(json.code).toBe(0);
+    const out = JSON.parse(json.stdout);
+    expect(out.ok).toBe(true);
+    expect(out.diagnostics.length).toBeGreaterThan(0);
+    expect(out.diagnostics.every((x: { severity: string }) => x.severity === 'accepted')).toBe(true);
+
+    const github = await runCli(['validate', '--format', 'github'], dir);
+    expect(github.code).toBe(0);
+    const lines = github.stdout.trim().split('\n');
+    expect(lines.length).toBe(out.diagnostics.length);
+    expect(lines.every((l) => l.startsWith('::notice file=registry/handles.jsonl,line='))).toBe(true);
+
+    const text = await runCli(['validate'], dir);
+    expect(text.code).toBe(0);
+    expect(text.stderr).toMatch(/^registry\/handles\.jsonl:14:89 accepted ensemble-reach /m);
+    expect(text.stderr).toMatch(new RegExp(`^0 errors, 0 warnings, ${out.diagnostics.length} accepted$`, 'm'));
+  });
+
+  it('an unused entry is a warning that does not fail the run', async () => {
+    const texts = editYaml(shippedTexts(), 'settings.yaml', (d) => d.addIn(['accept'], { code: 'ensemble-reach', target: 'opt-architect-high-xl', reason: 'plansearch' }));
+    const r = await runCli(['validate', '--format', 'json'], copyShipped(texts));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).diagnostics).toContainEqual(expect.objectContaining({ code: 'accept-unused', severity: 'warning', pointer: '/accept/8' }));
+  });
+});

@@ -1,0 +1,72 @@
+// explain: every route states what it loses and how many members answer — per OptiLLM hop in
+// the JSON (`loses`, `candidates`), and as a closing summary in the text.
+import { describe, expect, it } from 'vitest';
+import { explainTree, type ExplainHop } from '../src/app/explain.js';
+import { buildRouteModel, walkRoute } from '../src/compile/routes.js';
+import { copyShipped, load, runCli, shippedTexts } from './helpers.js';
+
+const reg = load(shippedTexts());
+const routes = buildRouteModel(reg);
+const ALL = ['tools', 'images', 'multi-turn', 'streaming', 'extra-params'];
+
+function hops(hop: ExplainHop): ExplainHop[] {
+  return [hop, ...(hop.next ?? []).flatMap(hops)];
+}
+
+describe('explain JSON fields', () => {
+  it.each([
+    // handle, loses at its OptiLLM hop (undefined: no OptiLLM hop), candidates
+    ['mlx-gemma-3-27b-it-qat-4bit', ALL, undefined],
+    ['mlx-qwen3-coder-30b-a3b-instruct-8bit', undefined, undefined],
+    ['ov-phi-4-mini-instruct-fp16', undefined, undefined],
+    ['opt-research-high-xl', ALL, { technique: 'moa', calls: 1, per_call: 3, members: 3, members_max: 1 }],
+    ['opt-code-balanced-l', ALL, { technique: 'bon', calls: 1, per_call: 3, members: 2, members_max: 1 }],
+    ['opt-privacy-fast-s', ALL, { technique: 're2', calls: 1, per_call: 1, members: 2, members_max: 1 }],
+    ['opt-extract-fast-s', ALL, { technique: 'self_consistency', calls: 5, per_call: 1, members: 2, members_max: 2 }],
+    ['opt-architect-high-xl', ALL, { technique: 'plansearch', calls: 4, per_call: 1, members: 3, members_max: 3 }],
+  ])('%s', (handle, loses, candidates) => {
+    const tree = explainTree(reg, walkRoute(routes, handle));
+    const optillm = hops(tree).filter((h) => h.hop === 'optillm');
+    if (loses === undefined) {
+      expect(optillm).toEqual([]);
+      return;
+    }
+    expect(optillm).toHaveLength(1);
+    expect(optillm[0]!.loses).toEqual(loses);
+    expect(optillm[0]!.candidates).toEqual(candidates);
+    // only OptiLLM hops lose anything: gateway and backend hops carry no `loses`
+    expect(hops(tree).filter((h) => h.hop !== 'optillm' && h.loses !== undefined)).toEqual([]);
+  });
+});
+
+describe('homelab explain (CLI)', () => {
+  it('--format json: an MLX handle through OptiLLM states its losses on the hop and for the route', async () => {
+    const r = await runCli(['explain', 'mlx-gemma-3-27b-it-qat-4bit', '--format', 'json'], copyShipped());
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.loses).toEqual(ALL);
+    expect(out.route.next[0]).toMatchObject({ hop: 'optillm', loses: ALL });
+    expect(out.route.next[0]).not.toHaveProperty('candidates');
+  });
+
+  it('--format json: a moa ensemble names its technique, calls and the one member that answers', async () => {
+    const r = await runCli(['explain', 'opt-chat-balanced-m', '--format', 'json'], copyShipped());
+    const out = JSON.parse(r.stdout);
+    expect(out.route.next[0].candidates).toEqual({ technique: 'moa', calls: 1, per_call: 3, members: 2, members_max: 1 });
+  });
+
+  it('text: the direct coder handle loses nothing and one model answers', async () => {
+    const r = await runCli(['explain', 'mlx-qwen3-coder-30b-a3b-instruct-8bit'], copyShipped());
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('OptiLLM');
+    expect(r.stdout).toMatch(/^route loses: nothing/m);
+    expect(r.stdout).toMatch(/^members answering one request: 1 \(a single model\)$/m);
+  });
+
+  it('text: a moa ensemble shows its losses at the OptiLLM hop and at most 1 of 3 members', async () => {
+    const r = await runCli(['explain', 'opt-research-high-xl'], copyShipped());
+    expect(r.stdout).toMatch(/^  loses: tools, images, multi-turn, streaming, extra-params$/m);
+    expect(r.stdout).toMatch(/^  candidates: moa makes 1 call with n=3 → answers from at most 1 of 3 members$/m);
+    expect(r.stdout).toMatch(/^members answering one request: at most 1 of 3$/m);
+  });
+});
