@@ -2,10 +2,13 @@
 // reaches a model directly, timeout/max_retries on every entry that goes to OptiLLM, the retry
 // and pre-call settings, and the search tools' timeout and description (litellm/types/router.py
 // SearchToolLiteLLMParams, SearchToolInfoTypedDict).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { routerConfig } from '../src/compile/litellm-router.js';
 import { buildRouteModel } from '../src/compile/routes.js';
-import { editHandles, editYaml, load, shippedTexts, type Texts } from './helpers.js';
+import { editHandles, editYaml, load, ROOT, shippedTexts, type Texts } from './helpers.js';
 
 interface Entry {
   model_name: string;
@@ -100,5 +103,40 @@ describe('search tools', () => {
   it('write neither when the registry gives neither', () => {
     const bare = editYaml(shippedTexts(), 'settings.yaml', (d) => d.setIn(['search', 'searxng-search'], { endpoint: 'ep_searxng_8888' }));
     expect(config(bare).search_tools).toEqual([{ search_tool_name: 'searxng-search', litellm_params: { search_provider: 'searxng', api_base: 'os.environ/SEARXNG_API_BASE' } }]);
+  });
+});
+
+describe('the regenerated goldens say what they should', () => {
+  const read = (p: string) => parse(readFileSync(join(ROOT, p), 'utf8')) as { model_list: Entry[]; router_settings: Record<string, unknown> };
+
+  it('generated/: MLX deployments send the model id (mlxctl serves each model under it), never a repo id', () => {
+    const reg = load(shippedTexts());
+    const mlx = read('generated/mini/litellm-orch/router.yaml').model_list.filter((e) => String(e.litellm_params.api_base).startsWith('http://192.168.1.72:81'));
+    expect(mlx.length).toBeGreaterThan(10);
+    for (const e of mlx) {
+      const id = String(e.litellm_params.model).slice('openai/'.length);
+      expect(reg.models[id]?.endpoint, e.model_name).toBeDefined();
+      expect(id).not.toContain('/');
+    }
+  });
+
+  it('generated/: the coder handle, TinyAgents\' model, reaches its MLX port directly, with no call-back entry', () => {
+    const list = read('generated/mini/litellm-orch/router.yaml').model_list;
+    const coder = list.filter((e) => e.model_name === 'mlx-qwen3-coder-30b-a3b-instruct-8bit');
+    expect(coder.map((e) => e.litellm_params.api_base)).toEqual(['http://192.168.1.72:8102/v1']);
+    expect(list.some((e) => e.model_name === 'direct-mlx-qwen3-coder-30b-a3b-instruct-8bit')).toBe(false);
+    expect(readFileSync(join(ROOT, 'generated/clients/tinyagents.env'), 'utf8')).toContain('TINYAGENTS_MODEL=mlx-qwen3-coder-30b-a3b-instruct-8bit');
+  });
+
+  it('generated/: a timed-out request is never retried, and pre-call checks guard the mixed-context ensembles', () => {
+    expect(read('generated/mini/litellm-orch/router.yaml').router_settings).toMatchObject({ retry_policy: { TimeoutErrorRetries: 0 }, enable_pre_call_checks: true, num_retries: 2 });
+  });
+
+  it('minimal-one-host: request_params follow the routing keys (PyYAML-safe "on"), and optillm.retries: 1 reaches the ensemble entry', () => {
+    const list = read('test/fixtures/minimal-one-host/expected/box/litellm-orch/router.yaml').model_list;
+    const handle = list.find((e) => e.model_name === 'ov-qwen2-5-1-5b-instruct-int4')!;
+    expect(Object.keys(handle.litellm_params)).toEqual(['model', 'api_base', 'api_key', 'temperature', 'on']);
+    expect(handle.litellm_params.on).toBe('yes');
+    expect(list.find((e) => e.model_name === 'opt-tiny-s')!.litellm_params).toMatchObject({ timeout: 300, max_retries: 1 });
   });
 });
