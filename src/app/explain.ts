@@ -1,7 +1,7 @@
 // `homelab explain`: the walk of one handle, hop by hop, from the same route model compile emits
 // and the routing rules prove.
 import { gatewayEndpoint } from '../compile/mesh.js';
-import type { Candidates, Capability } from '../compile/optillm-behaviour.js';
+import { describeCalls, type Candidates, type Capability } from '../compile/optillm-behaviour.js';
 import { hopCandidates, type RouteNode } from '../compile/routes.js';
 import type { Registry } from '../registry/load.js';
 
@@ -59,8 +59,7 @@ export function isRouteSound(hop: ExplainHop): boolean {
 
 function candidatesText(c: Candidates): string {
   if (c.members_max === null) return `candidates: ${c.technique}'s calls are not modelled; the group has ${c.members} member${c.members === 1 ? '' : 's'}`;
-  const pattern = `${c.calls} call${c.calls === 1 ? '' : 's'}${c.per_call !== 1 ? ` with n=${c.per_call}` : ''}`;
-  return `candidates: ${c.technique} makes ${pattern} → answers from at most ${c.members_max} of ${c.members} member${c.members === 1 ? '' : 's'}`;
+  return `candidates: ${c.technique} makes ${describeCalls(c)} → answers from at most ${c.members_max} of ${c.members} member${c.members === 1 ? '' : 's'}`;
 }
 
 function line(hop: ExplainHop): string {

@@ -130,3 +130,8 @@ export function candidatesOf(technique: string, members: number): Candidates {
   const reach = p.isSeparate ? Math.min(p.calls, members) : Math.min(1, members);
   return { technique, calls: p.calls, per_call: p.perCall, members, members_max: reach };
 }
+
+/** "1 call with n=3", "5 calls": the candidate calls of a modelled technique, for messages. */
+export function describeCalls(c: Candidates): string {
+  return `${c.calls} call${c.calls === 1 ? '' : 's'}${c.per_call !== 1 ? ` with n=${c.per_call}` : ''}`;
+}

@@ -3,7 +3,7 @@
 // `explain` prints the walk, and the routing rules prove it ends at a backend: one model for all
 // three, so what is proven is what is deployed.
 import type { Registry } from '../registry/load.js';
-import type { Endpoint, Model } from '../registry/schema.js';
+import type { Endpoint, Handle, Model } from '../registry/schema.js';
 import { baseUrl, gatewayHost, isActive, LOOPBACK, optillmEndpoint } from './mesh.js';
 import { parseOptillmModel, type OptillmParse } from './optillm.js';
 import { candidatesOf, CAPABILITIES, optillmLosses, type Candidates, type Capability } from './optillm-behaviour.js';
@@ -109,10 +109,12 @@ function optillmTarget(reg: Registry, endpointId: string, sent: string, from: st
  * True when a model handle is routed through OptiLLM: MLX handles only, by the row's
  * `via_optillm` when it sets one, else by the mesh default `route_via_optillm`.
  */
-export function isViaOptillm(reg: Registry, handle: string): boolean {
-  const epId = reg.models[handle]?.endpoint;
+export function isViaOptillm(reg: Registry, handle: string | Handle): boolean {
+  const name = typeof handle === 'string' ? handle : handle.handle;
+  const epId = reg.models[name]?.endpoint;
   if (epId === undefined || reg.endpoints[epId]?.kind !== 'mlx') return false;
-  const row = reg.handles.find((h) => h.handle === handle);
+  // Given a row, no search: buildRouteModel asks once per row, and 50,000 rows must stay linear.
+  const row = typeof handle === 'string' ? reg.handles.find((h) => h.handle === handle) : handle;
   return row?.via_optillm ?? reg.settings.optillm.route_via_optillm;
 }
 
@@ -154,7 +156,7 @@ export function buildRouteModel(reg: Registry): RouteModel {
       }
       return;
     }
-    if (isViaOptillm(reg, row.handle)) {
+    if (isViaOptillm(reg, row)) {
       const direct = directName(reg, row.handle);
       entries.push({
         name: row.handle,

@@ -1,4 +1,4 @@
-import { MULTI_MEMBER_TECHNIQUES } from '../../compile/optillm-behaviour.js';
+import { describeCalls, MULTI_MEMBER_TECHNIQUES } from '../../compile/optillm-behaviour.js';
 import { hopCandidates, type RouteNode } from '../../compile/routes.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { at, type Rule } from '../context.js';
@@ -24,11 +24,10 @@ export const ensembleReach: Rule = {
       for (const hop of optillmHops(walk(row.handle))) {
         const c = hopCandidates(hop);
         if (!c || c.members_max === null || c.members < 2 || c.members_max >= c.members) continue;
-        const pattern = `${c.calls} call${c.calls === 1 ? '' : 's'}${c.per_call !== 1 ? ` with n=${c.per_call}` : ''}`;
         out.push(at(reg, 'handles.jsonl', `/${i}/selector/model`, {
           code,
           severity: 'warning',
-          message: `"${row.handle}": ${c.technique} makes ${pattern} for its candidates, so they come from at most ${c.members_max} of its ${c.members} members (picked at random per request)`,
+          message: `"${row.handle}": ${c.technique} makes ${describeCalls(c)} for its candidates, so they come from at most ${c.members_max} of its ${c.members} members (picked at random per request)`,
           hint: `techniques that make separate calls draw on several members: ${MULTI_MEMBER_TECHNIQUES.join(', ')}; or accept it in settings.yaml (accept: [{code: ${code}, target: ${row.handle}, reason: …}])`,
         }));
       }
