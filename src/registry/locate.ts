@@ -89,6 +89,8 @@ export function jsonlLocator(lines: readonly string[], rowLines: readonly number
     const line = rowLines[row];
     if (line === undefined) return undefined;
     const text = lines[line - 1] ?? '';
+    // A whole row (the pointer of most handle diagnostics) starts where its line does: no parse.
+    if (!rest.length) return { line, col: text.search(/\S|$/) + 1 };
     const lineCounter = new (lib().LineCounter)();
     const doc = lib().parseDocument(text, { lineCounter });
     const offset = doc.errors.length ? undefined : findOffset(doc, rest);
