@@ -2,7 +2,8 @@
 // output format); errors can never be accepted — the schema only lets `code` name a warning code.
 import { describe, expect, it } from 'vitest';
 import { parseRegistry } from '../src/registry/load.js';
-import { validateRegistry } from '../src/validate/index.js';
+import { ACCEPTABLE_CODES } from '../src/registry/schema.js';
+import { RULES, validateRegistry } from '../src/validate/index.js';
 import { copyShipped, editHandles, editYaml, runCli, shippedTexts, type Texts } from './helpers.js';
 
 function diagnose(texts: Texts) {
@@ -36,6 +37,14 @@ describe('accept targets', () => {
 });
 
 describe('errors are never accepted', () => {
+  it('the acceptable codes are real rules, and error-only rules are not among them', () => {
+    const codes = RULES.map((r) => r.code);
+    for (const c of ACCEPTABLE_CODES) expect(codes, c).toContain(c);
+    for (const c of ['client-route', 'routing-loop', 'routing-unresolved', 'handle-via-optillm', 'request-params', 'secret-literal', 'generated-drift']) {
+      expect(ACCEPTABLE_CODES as readonly string[], c).not.toContain(c);
+    }
+  });
+
   it('the schema refuses an accept entry naming an error code', () => {
     const d = diagnose(withAccept([{ code: 'client-route', target: '*', reason: 'agents are fine' }]));
     expect(d).toContainEqual(expect.objectContaining({ code: 'registry-schema', file: 'registry/settings.yaml', pointer: '/accept/0/code' }));
