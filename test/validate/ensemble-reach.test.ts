@@ -1,4 +1,4 @@
-import { del, pipe, row, ROW } from './edits.js';
+import { del, pipe, row } from './edits.js';
 import { editHandles } from '../helpers.js';
 import { ruleTable } from './table.js';
 
@@ -36,4 +36,3 @@ ruleTable('ensemble-reach', [
     expected: [],
   },
 ]);
-void ROW;
