@@ -6,7 +6,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { renderSchemas } from '../src/registry/json-schema.js';
-import { REGISTRY_FILES } from '../src/registry/schema.js';
+import { MlxRegistrySchema, REGISTRY_FILES } from '../src/registry/schema.js';
 import { editHandles, editYaml, readTexts, ROOT, shippedTexts, type Texts } from './helpers.js';
 
 describe('schemas/', () => {
@@ -30,10 +30,13 @@ const ajv = new Ajv2020.default({ strict: false, allErrors: true });
 const validators = Object.fromEntries(REGISTRY_FILES.map((f) => [f.name, ajv.compile(JSON.parse(readFileSync(join(ROOT, 'schemas', `${f.id}.schema.json`), 'utf8')))]));
 
 const shipped = shippedTexts();
+/** The first SOUND_VARIANTS variants are sound registries; every later one breaks a schema. */
+const SOUND_VARIANTS = 4;
 const VARIANTS: [string, Texts][] = [
   ['shipped', shipped],
   ['minimal-one-host', readTexts(join(ROOT, 'test/fixtures/minimal-one-host/registry'))],
   ['no-optillm-routing', readTexts(join(ROOT, 'test/fixtures/no-optillm-routing/registry'))],
+  ['request_params on a model', editYaml(shipped, 'models.yaml', (d) => d.setIn(['models', 'mlx-gpt-oss-120b-mxfp4-q8', 'request_params'], { reasoning_effort: 'low', temperature: 0.2, stream: false }))],
   ['unknown endpoint key', editYaml(shipped, 'endpoints.yaml', (d) => d.setIn(['endpoints', 'ep_mlx_8100', 'prot'], 1))],
   ['port as string', editYaml(shipped, 'endpoints.yaml', (d) => d.setIn(['endpoints', 'ep_mlx_8100', 'port'], '8100'))],
   ['port out of range', editYaml(shipped, 'endpoints.yaml', (d) => d.setIn(['endpoints', 'ep_mlx_8100', 'port'], 70000))],
@@ -46,6 +49,8 @@ const VARIANTS: [string, Texts][] = [
   ['lower-case secret name', editYaml(shipped, 'settings.yaml', (d) => d.setIn(['secrets', 'optillm-proxy', 'names', 0], 'openai_key'))],
   ['handle status', editHandles(shipped, (rows) => [...rows, { handle: 'mlx-x', status: 'active' }])],
   ['selector without model', editHandles(shipped, (rows) => rows.map((r, i) => (i === 14 ? { ...r, selector: {} } : r)))],
+  ['request_params with a nested value', editYaml(shipped, 'models.yaml', (d) => d.setIn(['models', 'mlx-gpt-oss-120b-mxfp4-q8', 'request_params'], { chat_template_kwargs: { enable_thinking: false } }))],
+  ['request_params with an empty key', editYaml(shipped, 'models.yaml', (d) => d.setIn(['models', 'mlx-gpt-oss-120b-mxfp4-q8', 'request_params'], { '': 1 }))],
   ['ledger entry with extra key', editYaml(shipped, 'ports.lock.yaml', (d) => d.setIn(['ports', 0, 'note'], 'x'))],
   ['migration without reason', editYaml(shipped, 'ports.lock.yaml', (d) => d.setIn(['migrations'], [{ service: 'x', host: 'mini', from: 1, to: 2 }]))],
 ];
@@ -60,8 +65,33 @@ describe.each(VARIANTS)('ajv and zod agree on %s', (_name, texts) => {
 });
 
 it('the broken variants are really broken (each one fails somewhere)', () => {
-  for (const [name, texts] of VARIANTS.slice(3)) {
+  for (const [name, texts] of VARIANTS.slice(SOUND_VARIANTS)) {
     const isAllValid = REGISTRY_FILES.every((spec) => spec.schema.safeParse(toValue(spec.name, texts[spec.name]!)).success);
     expect(isAllValid, name).toBe(false);
   }
+});
+
+// The Studio's registry.json: loose (unknown keys are reported by the sync, not refused), but what a
+// known key holds is checked the same way by both.
+const mlxValidator = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'schemas', 'mlx-registry.schema.json'), 'utf8')));
+const mlxFixture = (name: string) => JSON.parse(readFileSync(join(ROOT, 'test/fixtures/_mlx', name), 'utf8')) as { models: Record<string, Record<string, unknown>> };
+const withEntry = (e: Record<string, unknown>) => ({ version: 1, models: { slug: { model_id: 'mlx-x', cache_path: '/m/x', port: 8100, ...e } } });
+const MLX_VARIANTS: [string, unknown, boolean][] = [
+  ['unchanged.json', mlxFixture('unchanged.json'), true],
+  ['registry.json (unknown keys, port null, request_params)', mlxFixture('registry.json'), true],
+  ['port null', withEntry({ port: null }), true],
+  ['unknown keys of a later mlxctl', withEntry({ vllm_gpu_memory: 0.9, startup_timeout_seconds: 600 }), true],
+  ['port as string', withEntry({ port: '8100' }), false],
+  ['relative cache_path', withEntry({ cache_path: 'models/x' }), false],
+  ['fractional context', withEntry({ context_length: 1.5 }), false],
+  ['version 2', { version: 2, models: {} }, false],
+  ['no version (the invented format)', { models: { 'mlx-x': { port: 8100, upstream: 'org/x' } } }, false],
+  ['request_params not an object', withEntry({ request_params: 'low' }), false],
+];
+
+describe('ajv and zod agree on the MLX registry', () => {
+  it.each(MLX_VARIANTS)('%s', (_name, value, isValid) => {
+    expect(MlxRegistrySchema.safeParse(value).success).toBe(isValid);
+    expect(mlxValidator(value)).toBe(isValid);
+  });
 });
