@@ -20,6 +20,8 @@ export interface Launch {
   environmentFiles: string[];
   /** Environment= pairs (non-secret). */
   environment: Record<string, string>;
+  /** Secret variables the service needs: the unit refuses to start while one is unset or empty. */
+  requiredSecrets: { names: string[]; file: string };
 }
 
 /** Where the units are installed (daemon-reload is needed after a change there). */
@@ -82,7 +84,28 @@ export function serviceLaunch(reg: Registry, id: string, ep: Endpoint, lay: Layo
       argv = [uv, 'run', '--no-sync', ep.service, ...hostPort];
   }
   if (secrets) environmentFiles.push(secrets.file);
-  return { endpointId: id, unit, host: ep.host, argv: [...argv, ...(run.args ?? [])], environmentFiles, environment };
+  return {
+    endpointId: id, unit, host: ep.host, argv: [...argv, ...(run.args ?? [])], environmentFiles, environment,
+    requiredSecrets: { names: [...(secrets?.names ?? [])], file: secrets?.file ?? '' },
+  };
+}
+
+/** The shell the secret checks run with (every Linux host has it; ExecStartPre needs an absolute path). */
+export const CHECK_SHELL = '/bin/sh';
+
+/**
+ * ExecStartPre= that fails the start when `name` is unset or empty, naming it and never printing
+ * its value. `$${NAME}` is systemd's escape for a literal `${NAME}`: systemd leaves the value out of
+ * the command line (and its logs), and the shell reads it from the environment the unit's
+ * EnvironmentFile= gave it. An unset LITELLM_MASTER_KEY would let every caller into LiteLLM as
+ * admin (proxy/auth/user_api_key_auth.py); an empty --optillm-api-key disables OptiLLM's check
+ * (optillm/server.py, v0.3.12).
+ */
+export function secretCheck(service: string, name: string, file: string): string {
+  // The file is named only when it needs no quoting in the shell message or the unit.
+  const where = /^\/[A-Za-z0-9_./@+-]*$/.test(file) ? ` (set it in ${file})` : '';
+  const message = `${service}: ${name} is unset or empty${where}: refusing to start`;
+  return `${CHECK_SHELL} -c 'test -n "$\${${name}}" || { echo "${escapeSystemd(message)}" >&2; exit 1; }'`;
 }
 
 type Directive = [string, string];
@@ -192,6 +215,7 @@ export function emitSystemdUnits(reg: Registry, lay: Layout = layout(reg)): Gene
       ['WorkingDirectory', escapeSystemd(run.workdir)],
       ...Object.keys(launch.environment).sort().map((k): Directive => ['Environment', quoteWord(escapeSystemd(`${k}=${launch.environment[k]}`))]),
       ...launch.environmentFiles.map((f): Directive => ['EnvironmentFile', escapeSystemd(f)]),
+      ...launch.requiredSecrets.names.map((n): Directive => ['ExecStartPre', secretCheck(ep.service, n, launch.requiredSecrets.file)]),
       ['ExecStart', launch.argv.map(quoteArg).join(' ')],
       ['Restart', 'on-failure'],
       ['RestartSec', '5'],
