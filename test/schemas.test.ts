@@ -31,11 +31,12 @@ const validators = Object.fromEntries(REGISTRY_FILES.map((f) => [f.name, ajv.com
 
 const shipped = shippedTexts();
 /** The first SOUND_VARIANTS variants are sound registries; every later one breaks a schema. */
-const SOUND_VARIANTS = 4;
+const SOUND_VARIANTS = 5;
 const VARIANTS: [string, Texts][] = [
   ['shipped', shipped],
   ['minimal-one-host', readTexts(join(ROOT, 'test/fixtures/minimal-one-host/registry'))],
   ['no-optillm-routing', readTexts(join(ROOT, 'test/fixtures/no-optillm-routing/registry'))],
+  ['one-host-webui', readTexts(join(ROOT, 'test/fixtures/one-host-webui/registry'))],
   ['request_params on a model', editYaml(shipped, 'models.yaml', (d) => d.setIn(['models', 'mlx-gpt-oss-120b-mxfp4-q8', 'request_params'], { reasoning_effort: 'low', temperature: 0.2, stream: false }))],
   ['unknown endpoint key', editYaml(shipped, 'endpoints.yaml', (d) => d.setIn(['endpoints', 'ep_mlx_8100', 'prot'], 1))],
   ['port as string', editYaml(shipped, 'endpoints.yaml', (d) => d.setIn(['endpoints', 'ep_mlx_8100', 'port'], '8100'))],

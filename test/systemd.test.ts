@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { compileAll } from '../src/compile/index.js';
 import { load, readTexts, ROOT, tmpDir } from './helpers.js';
 
-const CEILING: Record<string, number> = { 'litellm-orch': 2.0, 'optillm-proxy': 2.0, 'ov-server': 3.0, litellm: 2.0, optillm: 2.0, ov: 3.0 };
+const CEILING: Record<string, number> = { 'litellm-orch': 2.0, 'optillm-proxy': 2.0, 'ov-server': 3.0, 'open-webui': 2.0, litellm: 2.0, optillm: 2.0, ov: 3.0, webui: 2.0 };
 
 function stage(units: { name: string; content: string }[]): string {
   const root = tmpDir('homelab-systemd-');
@@ -38,7 +38,7 @@ function exposure(root: string, name: string): number {
   return Number(m[1]);
 }
 
-const FIXTURES = [join(ROOT, 'registry'), join(ROOT, 'test/fixtures/minimal-one-host/registry'), join(ROOT, 'test/fixtures/no-optillm-routing/registry')];
+const FIXTURES = [join(ROOT, 'registry'), join(ROOT, 'test/fixtures/minimal-one-host/registry'), join(ROOT, 'test/fixtures/no-optillm-routing/registry'), join(ROOT, 'test/fixtures/one-host-webui/registry')];
 
 describe.each(FIXTURES)('units of %s', (registry) => {
   const units = compileAll(load(readTexts(registry)))

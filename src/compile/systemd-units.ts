@@ -1,10 +1,10 @@
-// Hardened systemd units for the services homelab runs (reference/systemd.md): litellm-orch,
-// optillm-proxy, ov-server. Started through uv with explicit host/port flags; secrets only through
+// Hardened systemd units for the services homelab runs: litellm-orch, optillm-proxy, ov-server,
+// and open-webui when its endpoint has run details. Started through uv with explicit host/port flags; secrets only through
 // EnvironmentFile= of the service's own secrets file; relaxations only as typed choices.
 import type { Registry } from '../registry/load.js';
 import type { Endpoint } from '../registry/schema.js';
-import { layout, SECRET, type Layout } from './layout.js';
-import { DEFAULT_UV, gatewayEndpoint, homeDir, isActive, isLoopbackBind, sortedEndpoints, UNIT_KINDS, unitName } from './mesh.js';
+import { layout, runtimeEnvFile, SECRET, type Layout } from './layout.js';
+import { DEFAULT_UV, gatewayEndpoint, homeDir, isActive, isLoopbackBind, OPTIONAL_UNIT_KINDS, sortedEndpoints, UNIT_KINDS, unitName } from './mesh.js';
 import { HEADER_TEXT, type GeneratedFile } from './render.js';
 import { gatewayUrlFromOptillm } from './routes.js';
 
@@ -50,13 +50,15 @@ function quoteWord(escaped: string): string {
 /** The launch of one service, from which its unit is rendered and optillm-launch is checked. */
 export function serviceLaunch(reg: Registry, id: string, ep: Endpoint, lay: Layout = layout(reg)): Launch | undefined {
   const run = ep.run;
-  if (!run || !UNIT_KINDS.includes(ep.kind)) return undefined;
+  if (!run || !(UNIT_KINDS.includes(ep.kind) || OPTIONAL_UNIT_KINDS.includes(ep.kind))) return undefined;
   const uv = run.uv ?? DEFAULT_UV;
   const unit = unitName(ep);
   const secrets = reg.settings.secrets[ep.service];
   const hostPort = ['--host', ep.bind, '--port', String(ep.port)];
-  const environment: Record<string, string> = { ...(run.environment ?? {}), UV_CACHE_DIR: `/var/cache/${unit}/uv` };
-  const environmentFiles: string[] = [];
+  const runtimeEnv = runtimeEnvFile(ep);
+  // A service with a runtime env file gets its settings (run.environment, the device) from there.
+  const environment: Record<string, string> = { ...(runtimeEnv ? {} : run.environment ?? {}), UV_CACHE_DIR: `/var/cache/${unit}/uv` };
+  const environmentFiles: string[] = runtimeEnv ? [runtimeEnv.install] : [];
   let argv: Arg[];
   switch (ep.kind) {
     case 'litellm':
@@ -79,8 +81,17 @@ export function serviceLaunch(reg: Registry, id: string, ep: Endpoint, lay: Layo
       environment.HF_HOME = `/var/cache/${unit}/huggingface`;
       break;
     }
+    case 'open-webui': {
+      // Its env file (gateway, web search) when it lives on this host; `open-webui serve` ignores
+      // HOST and PORT (only the container start script reads them): they go on the command line.
+      const webui = lay.openWebuiEnv;
+      if (webui && webui.host === ep.host) environmentFiles.push(webui.install);
+      environment.DATA_DIR = `/var/lib/${unit}`;
+      environment.HF_HOME = `/var/cache/${unit}/huggingface`;
+      argv = [uv, 'run', '--no-sync', 'open-webui', 'serve', ...hostPort];
+      break;
+    }
     default:
-      if (run.device) environment.OV_DEVICE = run.device;
       argv = [uv, 'run', '--no-sync', ep.service, ...hostPort];
   }
   if (secrets) environmentFiles.push(secrets.file);
@@ -183,6 +194,7 @@ const DESCRIPTION: Partial<Record<Endpoint['kind'], string>> = {
   litellm: 'LiteLLM gateway',
   optillm: 'OptiLLM optimization proxy',
   openvino: 'OpenVINO model server',
+  'open-webui': 'Open WebUI',
 };
 
 function renderUnit(sections: [string, Directive[]][]): string {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 const Name = z.string().min(1);
 const Port = z.number().int().min(1).max(65535);
 const AbsPath = z.string().regex(/^\//, 'an absolute path starting with /');
+const EnvName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name (A-Z, 0-9, _)');
 
 export const StorageSchema = z
   .object({ path: AbsPath, class: z.enum(['showroom', 'backroom']) })
@@ -169,7 +170,7 @@ export const SettingsFileSchema = z
       .strict(),
     secrets: z.record(
       Name,
-      z.object({ file: AbsPath, names: z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name (A-Z, 0-9, _)')) }).strict(),
+      z.object({ file: AbsPath, names: z.array(EnvName) }).strict(),
     ),
     optillm: z
       .object({
@@ -194,10 +195,15 @@ export const SettingsFileSchema = z
       Name,
       z
         .object({
+          /** What the server is for (the MCP registry's `purpose`). */
+          purpose: z.string().min(1).optional(),
           transport: z.enum(['stdio', 'http', 'sse']),
           command: z.array(z.string().min(1)).min(1).optional(),
           url: z.string().min(1).optional(),
+          /** Names of the environment variables the server reads; values stay on the client's machine. */
+          env: z.array(EnvName).optional(),
           tools: z.array(z.string().min(1)),
+          notes: z.string().min(1).optional(),
         })
         .strict(),
     ),

@@ -113,7 +113,9 @@ describe('homelab sync-gateway over ssh', () => {
   it('--plan shows the files to create and the restarts, and changes nothing', async () => {
     const r = await sync(mlxBase, ['--plan']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('host mini: 9 file(s) to change');
+    // 10: with the OpenVINO server's runtime env (/etc/homelab-llm/ov-server.env), loaded by its unit
+    expect(r.stdout).toContain('host mini: 10 file(s) to change');
+    expect(r.stdout).toContain('create /etc/homelab-llm/ov-server.env (ov-server)');
     expect(r.stdout).toContain(`create ${ROUTER}`);
     expect(r.stdout).toContain('restart, in order: ov-server → litellm-orch → optillm-proxy');
     expect(existsSync(remote(ROUTER))).toBe(false);
