@@ -161,5 +161,6 @@ describe('homelab sync-gateway --plan --offline', () => {
     const r = await runCli(['sync-gateway', '--mlx-registry', old, '--plan', '--offline'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('#/version');
+    expect(r.stderr).toContain("registry.json version 1, as mlxctl writes it");
   });
 });
