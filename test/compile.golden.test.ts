@@ -15,7 +15,7 @@ const CASES: { name: string; registry: string; expected: string }[] = [
     .map((c) => ({ name: c, registry: join(ROOT, 'test/fixtures', c, 'registry'), expected: join(ROOT, 'test/fixtures', c, 'expected') })),
 ];
 
-describe.each(CASES)('compile $name', ({ registry, expected }) => {
+describe.each(CASES)('compile $name', ({ name, registry, expected }) => {
   const files = compileAll(load(readTexts(registry)));
 
   it.each(files.map((f) => [f.path, f] as const))('%s matches the expected file', async (_path, f) => {
@@ -24,10 +24,14 @@ describe.each(CASES)('compile $name', ({ registry, expected }) => {
 
   it('emits every output of CONTRACT §3, each with the generated header on line 1', () => {
     const paths = files.map((f) => f.path);
-    for (const suffix of ['litellm-orch/router.yaml', 'litellm-orch/env.local', '/env', '/proxy_config.yaml', 'mcp-registry.json', 'docs/topology.md', 'manifest.json']) {
+    for (const suffix of ['litellm-orch/router.yaml', 'litellm-orch/env.local', '/env', '/proxy_config.yaml', 'mcp-registry.json', 'clients/mcp.json', 'clients/tinyagents/agent.json', 'clients/tinyagents.env', 'docs/topology.md', 'manifest.json']) {
       expect(paths.some((p) => p.endsWith(suffix)), suffix).toBe(true);
     }
-    expect(paths.filter((p) => p.includes('/systemd/')).length).toBe(3);
+    // The three services homelab always runs, plus Open WebUI where its endpoint has run details
+    // (only the one-host-webui fixture gives them).
+    const units = paths.filter((p) => p.includes('/systemd/')).map((p) => p.split('/').pop());
+    expect(units.length).toBe(name === 'one-host-webui' ? 4 : 3);
+    expect(units.some((u) => u === 'webui.service' || u === 'open-webui.service')).toBe(name === 'one-host-webui');
     for (const f of files) {
       const first = f.content.split('\n')[0]!;
       // JSON has no comments: there the header is the first key's value, JSON-escaped.

@@ -39,6 +39,18 @@ export function editYaml(texts: Texts, file: RegistryFileName, edit: (doc: Retur
   return { ...texts, [file]: doc.toString({ lineWidth: 0 }) };
 }
 
+/**
+ * A registry whose MLX rows' upstream is their model id: the name mlxctl starts each Studio server
+ * to serve under (what the Studio's registry.json fixtures describe). A no-op on a registry that
+ * already says so.
+ */
+export function studioUpstreams(texts: Texts): Texts {
+  const ids = Object.keys(load(texts).models).filter((id) => id.startsWith('mlx-'));
+  return editYaml(texts, 'models.yaml', (d) => {
+    for (const id of ids) d.setIn(['models', id, 'upstream'], id);
+  });
+}
+
 /** Edit handles.jsonl row by row. */
 export function editHandles(texts: Texts, edit: (rows: Record<string, unknown>[]) => Record<string, unknown>[]): Texts {
   const rows = texts['handles.jsonl']!.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);

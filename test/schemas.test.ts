@@ -6,7 +6,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { renderSchemas } from '../src/registry/json-schema.js';
-import { REGISTRY_FILES } from '../src/registry/schema.js';
+import { MlxRegistrySchema, REGISTRY_FILES } from '../src/registry/schema.js';
 import { editHandles, editYaml, readTexts, ROOT, shippedTexts, type Texts } from './helpers.js';
 
 describe('schemas/', () => {
@@ -45,6 +45,7 @@ const VARIANTS: [string, Texts][] = [
     d.setIn(['clients', 'agents'], { reviewer: { model: 'mlx-qwen3-coder-30b-a3b-instruct-8bit' } });
     d.setIn(['optillm', 'retries'], 1);
   })],
+  ['one-host-webui', readTexts(join(ROOT, 'test/fixtures/one-host-webui/registry'))],
   ['unknown endpoint key', editYaml(shipped, 'endpoints.yaml', (d) => d.setIn(['endpoints', 'ep_mlx_8100', 'prot'], 1))],
   ['port as string', editYaml(shipped, 'endpoints.yaml', (d) => d.setIn(['endpoints', 'ep_mlx_8100', 'port'], '8100'))],
   ['port out of range', editYaml(shipped, 'endpoints.yaml', (d) => d.setIn(['endpoints', 'ep_mlx_8100', 'port'], 70000))],
@@ -57,6 +58,7 @@ const VARIANTS: [string, Texts][] = [
   ['lower-case secret name', editYaml(shipped, 'settings.yaml', (d) => d.setIn(['secrets', 'optillm-proxy', 'names', 0], 'openai_key'))],
   ['handle status', editHandles(shipped, (rows) => [...rows, { handle: 'mlx-x', status: 'active' }])],
   ['selector without model', editHandles(shipped, (rows) => rows.map((r, i) => (i === 14 ? { ...r, selector: {} } : r)))],
+  ['request_params with a nested value', editYaml(shipped, 'models.yaml', (d) => d.setIn(['models', 'mlx-gpt-oss-120b-mxfp4-q8', 'request_params'], { chat_template_kwargs: { enable_thinking: false } }))],
   ['ledger entry with extra key', editYaml(shipped, 'ports.lock.yaml', (d) => d.setIn(['ports', 0, 'note'], 'x'))],
   ['migration without reason', editYaml(shipped, 'ports.lock.yaml', (d) => d.setIn(['migrations'], [{ service: 'x', host: 'mini', from: 1, to: 2 }]))],
   ['request_params holding an object', editYaml(shipped, 'models.yaml', (d) => d.setIn(['models', 'mlx-gemma-3-27b-it-qat-4bit', 'request_params'], { extra_body: { top_k: 20 } }))],
@@ -94,4 +96,29 @@ it('the valid variants are valid and the broken ones really broken (each fails s
     const isAllValid = REGISTRY_FILES.every((spec) => spec.schema.safeParse(toValue(spec.name, texts[spec.name]!)).success);
     expect(isAllValid, name).toBe(false);
   }
+});
+
+// The Studio's registry.json: loose (unknown keys are reported by the sync, not refused), but what a
+// known key holds is checked the same way by both.
+const mlxValidator = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'schemas', 'mlx-registry.schema.json'), 'utf8')));
+const mlxFixture = (name: string) => JSON.parse(readFileSync(join(ROOT, 'test/fixtures/_mlx', name), 'utf8')) as { models: Record<string, Record<string, unknown>> };
+const withEntry = (e: Record<string, unknown>) => ({ version: 1, models: { slug: { model_id: 'mlx-x', cache_path: '/m/x', port: 8100, ...e } } });
+const MLX_VARIANTS: [string, unknown, boolean][] = [
+  ['unchanged.json', mlxFixture('unchanged.json'), true],
+  ['registry.json (unknown keys, port null, request_params)', mlxFixture('registry.json'), true],
+  ['port null', withEntry({ port: null }), true],
+  ['unknown keys of a later mlxctl', withEntry({ vllm_gpu_memory: 0.9, startup_timeout_seconds: 600 }), true],
+  ['port as string', withEntry({ port: '8100' }), false],
+  ['relative cache_path', withEntry({ cache_path: 'models/x' }), false],
+  ['fractional context', withEntry({ context_length: 1.5 }), false],
+  ['version 2', { version: 2, models: {} }, false],
+  ['no version (the invented format)', { models: { 'mlx-x': { port: 8100, upstream: 'org/x' } } }, false],
+  ['request_params not an object', withEntry({ request_params: 'low' }), false],
+];
+
+describe('ajv and zod agree on the MLX registry', () => {
+  it.each(MLX_VARIANTS)('%s', (_name, value, isValid) => {
+    expect(MlxRegistrySchema.safeParse(value).success).toBe(isValid);
+    expect(mlxValidator(value)).toBe(isValid);
+  });
 });

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { compileAll } from '../src/compile/index.js';
 import { load, readTexts, ROOT, tmpDir } from './helpers.js';
 
-const CEILING: Record<string, number> = { 'litellm-orch': 2.0, 'optillm-proxy': 2.0, 'ov-server': 3.0, litellm: 2.0, optillm: 2.0, ov: 3.0 };
+const CEILING: Record<string, number> = { 'litellm-orch': 2.0, 'optillm-proxy': 2.0, 'ov-server': 3.0, 'open-webui': 2.0, litellm: 2.0, optillm: 2.0, ov: 3.0, webui: 2.0 };
 
 function stage(units: { name: string; content: string }[]): string {
   const root = tmpDir('homelab-systemd-');
@@ -17,11 +17,12 @@ function stage(units: { name: string; content: string }[]): string {
   mkdirSync(join(root, 'etc/systemd/system'), { recursive: true });
   for (const u of units) {
     writeFileSync(join(root, 'etc/systemd/system', u.name), u.content);
-    // An executable stub where ExecStart points, so verify checks everything else.
-    const exec = /^ExecStart=(\S+)/m.exec(u.content)![1]!;
-    mkdirSync(join(root, dirname(exec)), { recursive: true });
-    writeFileSync(join(root, exec), '#!/bin/sh\nexit 0\n');
-    chmodSync(join(root, exec), 0o755);
+    // An executable stub where each Exec*= points, so verify checks everything else.
+    for (const [, exec] of u.content.matchAll(/^Exec\w*=(\S+)/gm)) {
+      mkdirSync(join(root, dirname(exec!)), { recursive: true });
+      writeFileSync(join(root, exec!), '#!/bin/sh\nexit 0\n');
+      chmodSync(join(root, exec!), 0o755);
+    }
   }
   return root;
 }
@@ -37,7 +38,7 @@ function exposure(root: string, name: string): number {
   return Number(m[1]);
 }
 
-const FIXTURES = [join(ROOT, 'registry'), join(ROOT, 'test/fixtures/minimal-one-host/registry'), join(ROOT, 'test/fixtures/no-optillm-routing/registry')];
+const FIXTURES = [join(ROOT, 'registry'), join(ROOT, 'test/fixtures/minimal-one-host/registry'), join(ROOT, 'test/fixtures/no-optillm-routing/registry'), join(ROOT, 'test/fixtures/one-host-webui/registry')];
 
 describe.each(FIXTURES)('units of %s', (registry) => {
   const units = compileAll(load(readTexts(registry)))
@@ -68,5 +69,60 @@ describe('the harness itself', () => {
   it('scores an unhardened unit as unsafe', () => {
     const root = stage([{ name: 'bare.service', content: '[Service]\nExecStart=/usr/local/bin/bare\n' }]);
     expect(exposure(root, 'bare.service')).toBeGreaterThan(9);
+  });
+});
+
+/**
+ * An ExecStartPre= line as systemd runs it: `%%` and `$$` unescaped (no specifier or variable of
+ * systemd's own is left in these lines), then split into words. The split is Python's shlex, an
+ * independent reader of the same single/double-quote rules, not the generator's own code.
+ */
+function execArgv(line: string): string[] {
+  const unescaped = line.replace(/%%/g, '%').replace(/\$\$/g, '$');
+  const r = spawnSync('python3', ['-c', 'import json,shlex,sys; print(json.dumps(shlex.split(sys.stdin.read())))'], { input: unescaped, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout) as string[];
+}
+
+function runCheck(argv: string[], env: Record<string, string>) {
+  return spawnSync(argv[0]!, argv.slice(1), { env: { PATH: '/usr/bin:/bin', ...env }, encoding: 'utf8' });
+}
+
+describe('secret checks (ExecStartPre=) of the shipped units', () => {
+  const units = compileAll(load(readTexts(join(ROOT, 'registry')))).filter((f) => f.path.includes('/systemd/'));
+  const checks = (name: string) => [...units.find((u) => u.path.endsWith(`/${name}.service`))!.content.matchAll(/^ExecStartPre=(.*)$/gm)].map((m) => m[1]!);
+  const named = (line: string) => /\$\$\{([A-Z_][A-Z0-9_]*)\}/.exec(line)![1]!;
+
+  it('each unit checks the secrets its service needs, before it starts', () => {
+    // The gateway: its master key (unset = every caller is admin) and the bearer it sends OptiLLM;
+    // OptiLLM: its inbound key (empty = no check) and the key it calls the gateway back with.
+    expect(checks('litellm-orch').map(named)).toEqual(['LITELLM_MASTER_KEY', 'OPTILLM_API_KEY']);
+    expect(checks('optillm-proxy').map(named)).toEqual(['OPENAI_API_KEY', 'OPTILLM_PROXY_KEY']);
+    expect(checks('ov-server')).toEqual([]);
+    for (const u of units) {
+      const text = u.content;
+      // ExecStartPre comes after every EnvironmentFile= (systemd loads them all first anyway) and before ExecStart.
+      if (/^ExecStartPre=/m.test(text)) expect(text.indexOf('ExecStartPre=')).toBeLessThan(text.indexOf('ExecStart='));
+    }
+  });
+
+  it.each(['litellm-orch', 'optillm-proxy'])('%s: refuses unset and empty, passes set, never prints the value', (unit) => {
+    for (const line of checks(unit)) {
+      const name = named(line);
+      const argv = execArgv(line);
+      expect(argv[0]).toBe('/bin/sh');
+      const unset = runCheck(argv, {});
+      expect(unset.status, `${name} unset`).toBe(1);
+      expect(unset.stderr).toContain(`${name} is unset or empty`);
+      const empty = runCheck(argv, { [name]: '' });
+      expect(empty.status, `${name} empty`).toBe(1);
+      expect(empty.stderr).toContain(name);
+      const value = 'sk-secret-value-$HOME-%n';
+      const set = runCheck(argv, { [name]: value });
+      expect(set.status, `${name} set`).toBe(0);
+      expect(set.stdout + set.stderr).toBe('');
+      // The line itself holds no expansion systemd would do: the value never reaches its logs.
+      expect(line.replace(/\$\$\{/g, '')).not.toMatch(/\$\{|\$[A-Z]/);
+    }
   });
 });

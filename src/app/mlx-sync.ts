@@ -1,6 +1,7 @@
-// The Studio's MLX registry.json → registry edits (pure): new models get a model row, an
-// ep_mlx_<port> endpoint if missing and a handle; changed limits update the row; models that left
-// are reported and, with prune, lose their handle and row. Edits keep the files' comments and
+// The Studio's MLX registry.json (mlxctl's version 1) → registry edits (pure): newly served models
+// get a model row, an ep_mlx_<port> endpoint if missing and a handle; changed limits and
+// request_params update the row; models no longer served are reported and, with prune, lose their
+// handle and row. Edits keep the files' comments and
 // order. The ledger is updated afterwards by the same code as `homelab lock`.
 import { parseDocument } from 'yaml';
 import { isActive } from '../compile/mesh.js';
@@ -22,6 +23,10 @@ export interface MlxSyncReport {
   disappeared: string[];
   pruned: string[];
   refused: { id: string; reason: string }[];
+  /** Downloaded on the Studio but not served (port null): no entry, no handle. */
+  unserved: string[];
+  /** What the read ignored: unknown keys, launch settings, request_params models.yaml cannot hold. */
+  notes: string[];
   routeViaOptillm: { from: boolean; to: boolean };
 }
 
@@ -30,22 +35,116 @@ export interface MlxSyncResult {
   report: MlxSyncReport;
 }
 
+/** mlxctl's defaults when registry.json leaves the limits out (its gateway sync uses the same). */
+export const MLX_DEFAULT_CONTEXT = 131072;
+export const MLX_DEFAULT_MAX_OUTPUT = 64000;
+
+/** Studio launch settings: how mlxctl starts a server, nothing the gateway sends; ignored here. */
+const LAUNCH_KEYS = ['format', 'chat_template', 'tool_call_parser', 'reasoning_parser', 'og_path'] as const;
+/** Keys of a version-1 entry homelab reads (repo_id is provenance: read, never sent). */
+const READ_KEYS = ['repo_id', 'model_id', 'served_model_name', 'cache_path', 'source_path', 'port', 'context_length', 'max_output_tokens', 'request_params'] as const;
+const KNOWN_KEYS = new Set<string>([...READ_KEYS, ...LAUNCH_KEYS]);
+
+/** A served model of the Studio, as the model row it becomes (endpoint filled in by the sync). */
+export interface StudioModel {
+  id: string;
+  slug: string;
+  port: number;
+  row: Omit<Model, 'endpoint'>;
+}
+
+export interface StudioModels {
+  served: StudioModel[];
+  /** Downloaded, not served (port null or absent): no entry, no handle. */
+  unserved: string[];
+  refused: { id: string; reason: string }[];
+  notes: string[];
+}
+
+type Scalar = string | number | boolean;
+const isScalar = (v: unknown): v is Scalar => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
+/**
+ * registry.json (mlxctl, version 1) → the models the Studio serves, as model rows. The model id
+ * (the handle) is `model_id`, else the slug; the upstream is the name the server was started to
+ * serve under: `served_model_name`, else the model id; `repo_id` is never sent (a repo id sent to
+ * mlx_lm.server makes it load that repo). Unknown keys and launch settings are reported, not fatal.
+ */
+export function readStudioModels(mlx: MlxRegistry): StudioModels {
+  const out: StudioModels = { served: [], unserved: [], refused: [], notes: [] };
+  const topUnknown = Object.keys(mlx).filter((k) => k !== 'version' && k !== 'models');
+  if (topUnknown.length) out.notes.push(`registry.json: unknown top-level key${topUnknown.length > 1 ? 's' : ''} ${topUnknown.sort().join(', ')}: ignored`);
+  const launch = new Set<string>();
+  const byId = new Map<string, string>();
+  const byPort = new Map<number, string>();
+  for (const slug of Object.keys(mlx.models).sort()) {
+    const m = mlx.models[slug]!;
+    const id = m.model_id ?? slug;
+    const unknown = Object.keys(m).filter((k) => !KNOWN_KEYS.has(k)).sort();
+    if (unknown.length) out.notes.push(`${slug}: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}: ignored`);
+    for (const k of LAUNCH_KEYS) if (m[k] !== undefined) launch.add(k);
+    if (m.port === null || m.port === undefined) {
+      out.unserved.push(id);
+      continue;
+    }
+    const source = m.source_path ?? m.cache_path;
+    if (!source) {
+      out.refused.push({ id, reason: 'neither source_path nor cache_path says where its weights are' });
+      continue;
+    }
+    if (byId.has(id)) {
+      out.refused.push({ id, reason: `model_id also used by ${byId.get(id)}: one handle, one model` });
+      continue;
+    }
+    // mlxctl runs one model a port; a second one there is the Studio's inconsistency: said, not fixed.
+    if (byPort.has(m.port)) out.notes.push(`${slug}: port ${m.port} is also given to ${byPort.get(m.port)}: an MLX server serves one model`);
+    byId.set(id, slug);
+    if (!byPort.has(m.port)) byPort.set(m.port, id);
+    const context = m.context_length ?? MLX_DEFAULT_CONTEXT;
+    const params: Record<string, Scalar> = {};
+    for (const key of Object.keys(m.request_params ?? {}).sort()) {
+      const v = m.request_params![key];
+      if (isScalar(v)) params[key] = v;
+      else out.notes.push(`${slug}: request_params.${key} is not a string, number or boolean: not written to models.yaml`);
+    }
+    out.served.push({
+      id,
+      slug,
+      port: m.port,
+      row: {
+        upstream: m.served_model_name ?? id,
+        source_path: source,
+        ...(m.cache_path && m.cache_path !== source ? { cache_path: m.cache_path } : {}),
+        context_length: context,
+        max_output_tokens: m.max_output_tokens ?? Math.min(MLX_DEFAULT_MAX_OUTPUT, context),
+        ...(Object.keys(params).length ? { request_params: params } : {}),
+      },
+    });
+  }
+  if (launch.size) out.notes.push(`Studio launch settings (${[...launch].sort().join(', ')}) stay on the Studio: not part of models.yaml`);
+  return out;
+}
+
 /** The Studio: the host of the existing MLX endpoints, else the host whose storage holds the models. */
-function mlxHost(reg: Registry, mlx: MlxRegistry): string | undefined {
+function mlxHost(reg: Registry, served: readonly StudioModel[]): string | undefined {
   const existing = Object.values(reg.endpoints).find((ep) => ep.kind === 'mlx')?.host;
   if (existing) return existing;
-  const first = Object.values(mlx.models)[0];
-  return first ? Object.keys(reg.hosts).find((h) => pathClass(reg, h, first.source_path) !== 'none') : undefined;
+  const first = served[0];
+  return first ? Object.keys(reg.hosts).find((h) => pathClass(reg, h, first.row.source_path) !== 'none') : undefined;
 }
 
 const LIMIT_KEYS = ['upstream', 'source_path', 'cache_path', 'context_length', 'max_output_tokens'] as const;
 
+const paramsText = (p: Model['request_params']): string => (p ? JSON.stringify(Object.fromEntries(Object.entries(p).sort(([a], [b]) => (a < b ? -1 : 1)))) : '(none)');
+
 export function syncMlxRegistry(reg: Registry, mlx: MlxRegistry, opts: MlxSyncOptions): MlxSyncResult {
+  const studio = readStudioModels(mlx);
   const report: MlxSyncReport = {
-    added: [], updated: [], newEndpoints: [], disappeared: [], pruned: [], refused: [],
+    added: [], updated: [], newEndpoints: [], disappeared: [], pruned: [], refused: [...studio.refused],
+    unserved: studio.unserved, notes: studio.notes,
     routeViaOptillm: { from: reg.settings.optillm.route_via_optillm, to: opts.routeViaOptillm },
   };
-  const host = mlxHost(reg, mlx);
+  const host = mlxHost(reg, studio.served);
   report.host = host;
   const modelsDoc = parseDocument(reg.sources['models.yaml'].text);
   const endpointsDoc = parseDocument(reg.sources['endpoints.yaml'].text);
@@ -55,8 +154,8 @@ export function syncMlxRegistry(reg: Registry, mlx: MlxRegistry, opts: MlxSyncOp
   const template = Object.values(reg.endpoints).find((ep) => ep.kind === 'mlx' && ep.host === host && isActive(ep));
   const epByPort = new Map(Object.entries(reg.endpoints).filter(([, ep]) => ep.kind === 'mlx' && ep.host === host).map(([id, ep]) => [ep.port, id]));
 
-  for (const id of Object.keys(mlx.models).sort()) {
-    const m = mlx.models[id]!;
+  for (const m of [...studio.served].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    const id = m.id;
     if (!host) {
       report.refused.push({ id, reason: 'no host of hosts.yaml holds its source_path and no MLX endpoint exists yet' });
       continue;
@@ -73,8 +172,8 @@ export function syncMlxRegistry(reg: Registry, mlx: MlxRegistry, opts: MlxSyncOp
       epByPort.set(m.port, epId);
       report.newEndpoints.push(epId);
     }
-    const row: Model = { endpoint: epId, upstream: m.upstream, source_path: m.source_path, ...(m.cache_path ? { cache_path: m.cache_path } : {}), context_length: m.context_length, max_output_tokens: m.max_output_tokens };
-    const cls = pathClass(reg, host, m.source_path);
+    const row: Model = { endpoint: epId, ...m.row };
+    const cls = pathClass(reg, host, row.source_path);
     const existing = reg.models[id];
     if (!existing) {
       modelsDoc.setIn(['models', id], modelsDoc.createNode(row));
@@ -91,10 +190,15 @@ export function syncMlxRegistry(reg: Registry, mlx: MlxRegistry, opts: MlxSyncOp
         if (row[key] === undefined) modelsDoc.deleteIn(['models', id, key]);
         else modelsDoc.setIn(['models', id, key], row[key]);
       }
+      if (paramsText(existing.request_params) !== paramsText(row.request_params)) {
+        changes.push(`request_params ${paramsText(existing.request_params)} → ${paramsText(row.request_params)}`);
+        if (row.request_params) modelsDoc.setIn(['models', id, 'request_params'], modelsDoc.createNode(row.request_params));
+        else modelsDoc.deleteIn(['models', id, 'request_params']);
+      }
       if (changes.length) report.updated.push({ id, changes });
     }
     if (cls !== 'showroom') {
-      report.refused.push({ id, reason: cls === 'backroom' ? `served from backroom storage (${m.source_path}): no handle` : `${m.source_path} is on no storage root of ${host}: no handle` });
+      report.refused.push({ id, reason: cls === 'backroom' ? `served from backroom storage (${row.source_path}): no handle` : `${row.source_path} is on no storage root of ${host}: no handle` });
       continue;
     }
     if (!handles.has(id)) {
@@ -103,9 +207,10 @@ export function syncMlxRegistry(reg: Registry, mlx: MlxRegistry, opts: MlxSyncOp
     }
   }
 
-  // Models of the Studio's MLX endpoints that registry.json no longer lists.
+  // Models of the Studio's MLX endpoints that it no longer serves (gone from registry.json, or port null).
+  const servedIds = new Set(studio.served.map((m) => m.id));
   const gone = Object.entries(reg.models)
-    .filter(([id, m]) => !(id in mlx.models) && m.endpoint && reg.endpoints[m.endpoint]?.kind === 'mlx' && reg.endpoints[m.endpoint]?.host === host)
+    .filter(([id, m]) => !servedIds.has(id) && m.endpoint && reg.endpoints[m.endpoint]?.kind === 'mlx' && reg.endpoints[m.endpoint]?.host === host)
     .map(([id]) => id)
     .sort();
   report.disappeared = gone;

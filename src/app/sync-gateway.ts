@@ -53,6 +53,10 @@ export async function readMlxRegistry(path: string): Promise<MlxRegistry> {
   } catch (err) {
     throw new UsageError(`${path} is not valid JSON: ${(err as Error).message}`);
   }
+  const version = (data as { version?: unknown } | null)?.version;
+  if (version !== 1) {
+    throw new UsageError(`${path}#/version: ${JSON.stringify(version) ?? 'missing'}: homelab reads the Studio's registry.json version 1, as mlxctl writes it ({"version": 1, "models": {"<slug>": {"model_id", "port", …}}})`);
+  }
   const r = MlxRegistrySchema.safeParse(data, { reportInput: true });
   if (!r.success) {
     const lines = r.error.issues.flatMap((i) => describeIssue(MlxRegistrySchema, i)).map((d) => `  ${path}#/${d.path.join('/')}: ${d.message} (${d.hint})`);

@@ -1,9 +1,12 @@
-// Env files: the gateway's env.local, OptiLLM's selector env, and the clients' settings. Values
-// only, never secrets: those are read on the host from each service's own secrets file.
+// Env files: the gateway's env.local, OptiLLM's selector env, the OpenVINO server's runtime env,
+// Open WebUI's env and the clients' settings. Values only, never secrets: those are read on the
+// host from each service's own secrets file.
 import type { Registry } from '../registry/load.js';
-import type { Layout } from './layout.js';
-import { baseUrl, gatewayEndpoint } from './mesh.js';
+import type { Endpoint } from '../registry/schema.js';
+import { runtimeEnvFile, type Layout } from './layout.js';
+import { baseUrl, gatewayEndpoint, isActive, reachAddress, sortedEndpoints, unitName } from './mesh.js';
 import { renderEnv, type GeneratedFile } from './render.js';
+import { gatewayClientUrl } from './clients.js';
 import { routerEnv, selectorEnv } from './litellm-router.js';
 import type { RouteModel } from './routes.js';
 
@@ -28,37 +31,89 @@ export function emitEnvFiles(reg: Registry, routes: RouteModel, lay: Layout): Ge
     },
   ];
   const webui = lay.openWebuiEnv;
-  const webuiEp = Object.values(reg.endpoints).find((ep) => ep.kind === 'open-webui' && ep.host === webui?.host);
-  if (webui && gw) {
-    const vars: Record<string, string> = {
-      OPENAI_API_BASE_URL: baseUrl(reg, gw, webui.host),
-      ENABLE_OLLAMA_API: 'false',
-    };
-    if (webuiEp) {
-      vars.HOST = webuiEp.bind;
-      vars.PORT = String(webuiEp.port);
-    }
-    files.push({
-      path: webui.path,
-      content: renderEnv(vars, 'Open WebUI talks to the gateway only. Its API key stays in its own secrets file on the host.'),
-      host: webui.host,
-      install: webui.install,
-      mode: '0644',
-    });
-  }
+  if (webui && gw) files.push(openWebuiEnv(reg, webui, gw));
+  files.push(...runtimeEnvFiles(reg));
   const tinyagents = reg.settings.clients.tinyagents;
-  if (tinyagents && gw) {
-    const gwHost = reg.hosts[gw.host];
+  const apiBase = gatewayClientUrl(reg);
+  if (tinyagents && apiBase) {
     files.push({
       path: lay.tinyagentsEnv.path,
       content: renderEnv(
         {
-          TINYAGENTS_API_BASE: `http://${gwHost?.address ?? gw.host}:${gw.port}/v1`,
+          TINYAGENTS_API_BASE: apiBase,
           TINYAGENTS_MODEL: tinyagents.model,
           TINYAGENTS_MCP_REGISTRY: lay.mcpRegistry.install,
         },
         'TinyAgents is a LAN client of the gateway; set its key (LITELLM_API_KEY) outside the repo.',
       ),
+    });
+  }
+  return files;
+}
+
+/** The SearXNG a client searches with: the first active searxng endpoint of settings.yaml search. */
+function searxngEndpoint(reg: Registry): Endpoint | undefined {
+  for (const name of Object.keys(reg.settings.search).sort()) {
+    const ep = reg.endpoints[reg.settings.search[name]!.endpoint];
+    if (ep && ep.kind === 'searxng' && isActive(ep)) return ep;
+  }
+  return undefined;
+}
+
+/**
+ * Open WebUI's env (open_webui/config.py): the gateway as its only OpenAI connection, no Ollama,
+ * web search straight to SearXNG (its "external" engine cannot read LiteLLM's /v1/search answer),
+ * and ENABLE_PERSISTENT_CONFIG=false: otherwise the values of the first start stay in its database
+ * and a changed file does nothing. No HOST/PORT: `open-webui serve` reads only --host/--port.
+ */
+function openWebuiEnv(reg: Registry, webui: NonNullable<Layout['openWebuiEnv']>, gw: Endpoint): GeneratedFile {
+  const vars: Record<string, string> = {
+    OPENAI_API_BASE_URL: baseUrl(reg, gw, webui.host),
+    ENABLE_OLLAMA_API: 'false',
+    ENABLE_PERSISTENT_CONFIG: 'false',
+  };
+  const searx = searxngEndpoint(reg);
+  if (searx) {
+    // ENABLE_RAG_WEB_SEARCH is the same switch under its name before Open WebUI 0.6.
+    Object.assign(vars, {
+      ENABLE_WEB_SEARCH: 'true',
+      ENABLE_RAG_WEB_SEARCH: 'true',
+      WEB_SEARCH_ENGINE: 'searxng',
+      SEARXNG_QUERY_URL: `http://${reachAddress(reg, searx, webui.host)}:${searx.port}/search?q=<query>`,
+    });
+  } else {
+    vars.ENABLE_WEB_SEARCH = 'false';
+  }
+  const ep = Object.values(reg.endpoints).find((e) => e.kind === 'open-webui' && e.host === webui.host && isActive(e));
+  const secrets = ep ? reg.settings.secrets[ep.service] : undefined;
+  const keyNote = secrets
+    ? `Its gateway key (OPENAI_API_KEY) comes from its own secrets file, ${secrets.file}.`
+    : `Its gateway key (OPENAI_API_KEY) belongs in its own secrets file: declare it under settings.yaml secrets.${ep?.service ?? 'open-webui'}.`;
+  return {
+    path: webui.path,
+    content: renderEnv(vars, `Open WebUI talks to the gateway only and searches through SearXNG.\n${keyNote}`),
+    host: webui.host,
+    install: webui.install,
+    ...(ep?.run && reg.hosts[ep.host]?.os === 'linux' ? { unit: unitName(ep) } : {}),
+    mode: '0644',
+  };
+}
+
+/** Runtime env files of the services that read one (the OpenVINO server: OV_DEVICE, run.environment). */
+function runtimeEnvFiles(reg: Registry): GeneratedFile[] {
+  const files: GeneratedFile[] = [];
+  for (const [, ep] of sortedEndpoints(reg, true)) {
+    const file = runtimeEnvFile(ep);
+    if (!file || reg.hosts[ep.host]?.os !== 'linux') continue;
+    const vars: Record<string, string> = { ...(ep.run!.environment ?? {}) };
+    if (ep.run!.device) vars.OV_DEVICE = ep.run!.device;
+    files.push({
+      path: file.path,
+      content: renderEnv(vars, `Runtime settings of ${ep.service} (${ep.kind}), loaded by ${unitName(ep)}.service.`),
+      host: ep.host,
+      install: file.install,
+      unit: unitName(ep),
+      mode: '0644',
     });
   }
   return files;

@@ -2,6 +2,7 @@
 // command writes what this returns.
 import { createHash } from 'node:crypto';
 import type { Registry } from '../registry/load.js';
+import { emitMcpClients, emitTinyagentsAgent } from './clients.js';
 import { emitEnvFiles } from './env-files.js';
 import { layout } from './layout.js';
 import { emitLitellmRouter } from './litellm-router.js';
@@ -49,6 +50,8 @@ export function compileAll(reg: Registry, routes: RouteModel = buildRouteModel(r
     ...emitOptillmProxy(reg, lay),
     ...emitSystemdUnits(reg, lay),
     emitMcpRegistry(reg, lay),
+    emitMcpClients(reg, lay),
+    ...[emitTinyagentsAgent(reg, lay)].filter((f): f is GeneratedFile => f !== undefined),
     emitTopology(reg, routes, lay),
   ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return [...files, emitManifest(files)];

@@ -1,6 +1,7 @@
 // Where every output lives: its path under generated/ and its install path on the host. The
 // emitters and the units that load these files both ask here, so a path is written once.
 import type { Registry } from '../registry/load.js';
+import type { Endpoint } from '../registry/schema.js';
 import { gatewayEndpoint, homeDir, optillmEndpoint, unitName } from './mesh.js';
 
 export interface Layout {
@@ -15,6 +16,10 @@ export interface Layout {
   mcpRegistry: { path: string; install: string };
   openWebuiEnv?: { path: string; install: string; host: string };
   tinyagentsEnv: { path: string };
+  /** The MCP servers in the mcpServers format most MCP clients read. */
+  mcpClients: { path: string };
+  /** A Hugging Face tiny-agents agent directory (`tiny-agents run clients/tinyagents`). */
+  tinyagentsAgent: { path: string };
   topology: { path: string };
   manifest: { path: string };
 }
@@ -32,6 +37,16 @@ export const SECRET = {
 } as const;
 
 export const MCP_REGISTRY_INSTALL = '/etc/homelab-llm/mcp-registry.json';
+
+/**
+ * The runtime env file of a service that reads its settings from one (the OpenVINO server:
+ * /etc/homelab-llm/ov-server.env), written by homelab and loaded by the service's unit.
+ */
+export function runtimeEnvFile(ep: Endpoint): { path: string; install: string } | undefined {
+  if (ep.kind !== 'openvino' || !ep.run) return undefined;
+  const unit = unitName(ep);
+  return { path: `${ep.host}/${unit}/env`, install: `/etc/homelab-llm/${unit}.env` };
+}
 
 export function layout(reg: Registry): Layout {
   const gw = gatewayEndpoint(reg);
@@ -56,6 +71,8 @@ export function layout(reg: Registry): Layout {
     mcpRegistry: { path: `${gatewayHost}/mcp-registry.json`, install: MCP_REGISTRY_INSTALL },
     openWebuiEnv: webui ? { path: `${webui.host}/open-webui/env`, install: webui.env_file, host: webui.host } : undefined,
     tinyagentsEnv: { path: 'clients/tinyagents.env' },
+    mcpClients: { path: 'clients/mcp.json' },
+    tinyagentsAgent: { path: 'clients/tinyagents/agent.json' },
     topology: { path: 'docs/topology.md' },
     manifest: { path: 'manifest.json' },
   };

@@ -18,6 +18,9 @@ const DEFAULT_UNIT: Partial<Record<EndpointKind, string>> = { litellm: 'litellm-
 /** Kinds whose systemd unit homelab writes (CONTRACT §3). */
 export const UNIT_KINDS: readonly EndpointKind[] = ['litellm', 'optillm', 'openvino'];
 
+/** Kinds that get a unit only when their endpoint gives run details (else they run elsewhere, e.g. in a container). */
+export const OPTIONAL_UNIT_KINDS: readonly EndpointKind[] = ['open-webui'];
+
 export const DEFAULT_UV = '/usr/local/bin/uv';
 
 export function isActive(ep: Endpoint): boolean {

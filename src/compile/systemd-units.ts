@@ -1,10 +1,10 @@
-// Hardened systemd units for the services homelab runs (reference/systemd.md): litellm-orch,
-// optillm-proxy, ov-server. Started through uv with explicit host/port flags; secrets only through
+// Hardened systemd units for the services homelab runs: litellm-orch, optillm-proxy, ov-server,
+// and open-webui when its endpoint has run details. Started through uv with explicit host/port flags; secrets only through
 // EnvironmentFile= of the service's own secrets file; relaxations only as typed choices.
 import type { Registry } from '../registry/load.js';
 import type { Endpoint } from '../registry/schema.js';
-import { layout, SECRET, type Layout } from './layout.js';
-import { DEFAULT_UV, gatewayEndpoint, homeDir, isActive, isLoopbackBind, sortedEndpoints, UNIT_KINDS, unitName } from './mesh.js';
+import { layout, runtimeEnvFile, SECRET, type Layout } from './layout.js';
+import { DEFAULT_UV, gatewayEndpoint, homeDir, isActive, isLoopbackBind, OPTIONAL_UNIT_KINDS, sortedEndpoints, UNIT_KINDS, unitName } from './mesh.js';
 import { HEADER_TEXT, type GeneratedFile } from './render.js';
 import { gatewayUrlFromOptillm } from './routes.js';
 
@@ -20,6 +20,8 @@ export interface Launch {
   environmentFiles: string[];
   /** Environment= pairs (non-secret). */
   environment: Record<string, string>;
+  /** Secret variables the service needs: the unit refuses to start while one is unset or empty. */
+  requiredSecrets: { names: string[]; file: string };
 }
 
 /** Where the units are installed (daemon-reload is needed after a change there). */
@@ -48,13 +50,15 @@ function quoteWord(escaped: string): string {
 /** The launch of one service, from which its unit is rendered and optillm-launch is checked. */
 export function serviceLaunch(reg: Registry, id: string, ep: Endpoint, lay: Layout = layout(reg)): Launch | undefined {
   const run = ep.run;
-  if (!run || !UNIT_KINDS.includes(ep.kind)) return undefined;
+  if (!run || !(UNIT_KINDS.includes(ep.kind) || OPTIONAL_UNIT_KINDS.includes(ep.kind))) return undefined;
   const uv = run.uv ?? DEFAULT_UV;
   const unit = unitName(ep);
   const secrets = reg.settings.secrets[ep.service];
   const hostPort = ['--host', ep.bind, '--port', String(ep.port)];
-  const environment: Record<string, string> = { ...(run.environment ?? {}), UV_CACHE_DIR: `/var/cache/${unit}/uv` };
-  const environmentFiles: string[] = [];
+  const runtimeEnv = runtimeEnvFile(ep);
+  // A service with a runtime env file gets its settings (run.environment, the device) from there.
+  const environment: Record<string, string> = { ...(runtimeEnv ? {} : run.environment ?? {}), UV_CACHE_DIR: `/var/cache/${unit}/uv` };
+  const environmentFiles: string[] = runtimeEnv ? [runtimeEnv.install] : [];
   let argv: Arg[];
   switch (ep.kind) {
     case 'litellm':
@@ -77,12 +81,42 @@ export function serviceLaunch(reg: Registry, id: string, ep: Endpoint, lay: Layo
       environment.HF_HOME = `/var/cache/${unit}/huggingface`;
       break;
     }
+    case 'open-webui': {
+      // Its env file (gateway, web search) when it lives on this host; `open-webui serve` ignores
+      // HOST and PORT (only the container start script reads them): they go on the command line.
+      const webui = lay.openWebuiEnv;
+      if (webui && webui.host === ep.host) environmentFiles.push(webui.install);
+      environment.DATA_DIR = `/var/lib/${unit}`;
+      environment.HF_HOME = `/var/cache/${unit}/huggingface`;
+      argv = [uv, 'run', '--no-sync', 'open-webui', 'serve', ...hostPort];
+      break;
+    }
     default:
-      if (run.device) environment.OV_DEVICE = run.device;
       argv = [uv, 'run', '--no-sync', ep.service, ...hostPort];
   }
   if (secrets) environmentFiles.push(secrets.file);
-  return { endpointId: id, unit, host: ep.host, argv: [...argv, ...(run.args ?? [])], environmentFiles, environment };
+  return {
+    endpointId: id, unit, host: ep.host, argv: [...argv, ...(run.args ?? [])], environmentFiles, environment,
+    requiredSecrets: { names: [...(secrets?.names ?? [])], file: secrets?.file ?? '' },
+  };
+}
+
+/** The shell the secret checks run with (every Linux host has it; ExecStartPre needs an absolute path). */
+export const CHECK_SHELL = '/bin/sh';
+
+/**
+ * ExecStartPre= that fails the start when `name` is unset or empty, naming it and never printing
+ * its value. `$${NAME}` is systemd's escape for a literal `${NAME}`: systemd leaves the value out of
+ * the command line (and its logs), and the shell reads it from the environment the unit's
+ * EnvironmentFile= gave it. An unset LITELLM_MASTER_KEY would let every caller into LiteLLM as
+ * admin (proxy/auth/user_api_key_auth.py); an empty --optillm-api-key disables OptiLLM's check
+ * (optillm/server.py, v0.3.12).
+ */
+export function secretCheck(service: string, name: string, file: string): string {
+  // The file is named only when it needs no quoting in the shell message or the unit.
+  const where = /^\/[A-Za-z0-9_./@+-]*$/.test(file) ? ` (set it in ${file})` : '';
+  const message = `${service}: ${name} is unset or empty${where}: refusing to start`;
+  return `${CHECK_SHELL} -c 'test -n "$\${${name}}" || { echo "${escapeSystemd(message)}" >&2; exit 1; }'`;
 }
 
 type Directive = [string, string];
@@ -160,6 +194,7 @@ const DESCRIPTION: Partial<Record<Endpoint['kind'], string>> = {
   litellm: 'LiteLLM gateway',
   optillm: 'OptiLLM optimization proxy',
   openvino: 'OpenVINO model server',
+  'open-webui': 'Open WebUI',
 };
 
 function renderUnit(sections: [string, Directive[]][]): string {
@@ -192,6 +227,7 @@ export function emitSystemdUnits(reg: Registry, lay: Layout = layout(reg)): Gene
       ['WorkingDirectory', escapeSystemd(run.workdir)],
       ...Object.keys(launch.environment).sort().map((k): Directive => ['Environment', quoteWord(escapeSystemd(`${k}=${launch.environment[k]}`))]),
       ...launch.environmentFiles.map((f): Directive => ['EnvironmentFile', escapeSystemd(f)]),
+      ...launch.requiredSecrets.names.map((n): Directive => ['ExecStartPre', secretCheck(ep.service, n, launch.requiredSecrets.file)]),
       ['ExecStart', launch.argv.map(quoteArg).join(' ')],
       ['Restart', 'on-failure'],
       ['RestartSec', '5'],

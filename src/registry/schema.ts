@@ -7,6 +7,7 @@ import { z } from 'zod';
 const Name = z.string().min(1);
 const Port = z.number().int().min(1).max(65535);
 const AbsPath = z.string().regex(/^\//, 'an absolute path starting with /');
+const EnvName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name (A-Z, 0-9, _)');
 
 export const StorageSchema = z
   .object({ path: AbsPath, class: z.enum(['showroom', 'backroom']) })
@@ -205,7 +206,7 @@ export const SettingsFileSchema = z
       .strict(),
     secrets: z.record(
       Name,
-      z.object({ file: AbsPath, names: z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name (A-Z, 0-9, _)')) }).strict(),
+      z.object({ file: AbsPath, names: z.array(EnvName) }).strict(),
     ),
     optillm: z
       .object({
@@ -245,10 +246,15 @@ export const SettingsFileSchema = z
       Name,
       z
         .object({
+          /** What the server is for (the MCP registry's `purpose`). */
+          purpose: z.string().min(1).optional(),
           transport: z.enum(['stdio', 'http', 'sse']),
           command: z.array(z.string().min(1)).min(1).optional(),
           url: z.string().min(1).optional(),
+          /** Names of the environment variables the server reads; values stay on the client's machine. */
+          env: z.array(EnvName).optional(),
           tools: z.array(z.string().min(1)),
+          notes: z.string().min(1).optional(),
         })
         .strict(),
     ),
@@ -274,24 +280,43 @@ export const PortsLockFileSchema = z
   })
   .strict();
 
-/** The Studio's MLX registry.json, read by `homelab sync-gateway`. */
+/**
+ * The Studio's MLX registry.json (version 1) as its own tool, mlxctl, writes it: models by slug,
+ * served under `served_model_name`, else `model_id`, else the slug; `port: null` = downloaded only.
+ * Loose on purpose: the file is the Studio's, later mlxctl versions add keys while staying version 1,
+ * so unknown keys are kept for the sync report instead of failing the read. What a known key holds is
+ * still checked. request_params values are any JSON here: the sync keeps the scalar ones (what
+ * models.yaml takes) and reports the rest.
+ */
+export const MlxModelEntrySchema = z
+  .object({
+    /** Where the weights came from (provenance): never sent to a server. */
+    repo_id: z.string().min(1).optional(),
+    /** The handle, and the name the server serves the model under unless served_model_name says otherwise. */
+    model_id: Name.optional(),
+    served_model_name: z.string().min(1).optional(),
+    cache_path: AbsPath.optional(),
+    source_path: AbsPath.optional(),
+    /** An integer while served, null when only downloaded. */
+    port: Port.nullable().optional(),
+    context_length: z.number().int().min(1).optional(),
+    max_output_tokens: z.number().int().min(1).optional(),
+    request_params: z.record(z.string().min(1), z.unknown()).optional(),
+    // Studio launch settings: how mlxctl starts the server, nothing the gateway sends.
+    format: z.string().optional(),
+    chat_template: z.string().optional(),
+    tool_call_parser: z.string().optional(),
+    reasoning_parser: z.string().optional(),
+    og_path: z.string().optional(),
+  })
+  .loose();
+
 export const MlxRegistrySchema = z
   .object({
-    models: z.record(
-      Name,
-      z
-        .object({
-          port: Port,
-          upstream: z.string().min(1),
-          source_path: AbsPath,
-          cache_path: AbsPath.optional(),
-          context_length: z.number().int().min(1),
-          max_output_tokens: z.number().int().min(1),
-        })
-        .strict(),
-    ),
+    version: z.literal(1),
+    models: z.record(Name, MlxModelEntrySchema),
   })
-  .strict();
+  .loose();
 
 export type Host = z.infer<typeof HostSchema>;
 export type Endpoint = z.infer<typeof EndpointSchema>;
@@ -300,6 +325,7 @@ export type Handle = z.infer<typeof HandleSchema>;
 export type Settings = z.infer<typeof SettingsFileSchema>;
 export type PortsLock = z.infer<typeof PortsLockFileSchema>;
 export type MlxRegistry = z.infer<typeof MlxRegistrySchema>;
+export type MlxModelEntry = z.infer<typeof MlxModelEntrySchema>;
 
 /** The registry files, their schema and format; the order is the load order. */
 export const REGISTRY_FILES = [

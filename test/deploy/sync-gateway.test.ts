@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyShipped, editYaml, runCli, shippedTexts, tmpDir, type Texts } from '../helpers.js';
+import { copyShipped, editYaml, runCli, shippedTexts, studioUpstreams, tmpDir, type Texts } from '../helpers.js';
 import { freePort, startSshd, type Sshd } from './sshd.js';
 
 const HERE = resolve(import.meta.dirname);
@@ -23,7 +23,7 @@ let repo: string;
 const mlxBase = JSON.parse(readFileSync(join(HERE, '../fixtures/_mlx/unchanged.json'), 'utf8'));
 
 function registryFor(options: string[]): Texts {
-  let t = shippedTexts();
+  let t = studioUpstreams(shippedTexts());
   const id = `ep_litellm_gateway_${gwPort}`;
   t = {
     ...t,
@@ -66,10 +66,12 @@ async function served(): Promise<string[]> {
 function withNewModel(extra = 1) {
   const next = structuredClone(mlxBase);
   for (let i = 0; i < extra; i++) {
-    next.models[`mlx-devstral-small-2507-4bit${i ? `-v${i}` : ''}`] = {
-      port: 8106, upstream: `mlx-community/Devstral-Small-2507-4bit${i ? `-v${i}` : ''}`,
-      source_path: `/Users/thestudio/models/hf/hub/models--mlx-community--Devstral-Small-2507-4bit-${i}`,
-      context_length: 131072, max_output_tokens: 32768,
+    // registry.json as mlxctl writes it: by slug, the handle in model_id
+    next.models[`devstral-small-2507-4bit${i ? `-v${i}` : ''}`] = {
+      repo_id: `mlx-community/Devstral-Small-2507-4bit${i ? `-v${i}` : ''}`,
+      model_id: `mlx-devstral-small-2507-4bit${i ? `-v${i}` : ''}`,
+      cache_path: `/Users/thestudio/models/hf/hub/models--mlx-community--Devstral-Small-2507-4bit-${i}`,
+      port: 8106, context_length: 131072, max_output_tokens: 32768,
     };
   }
   return next;
@@ -111,7 +113,9 @@ describe('homelab sync-gateway over ssh', () => {
   it('--plan shows the files to create and the restarts, and changes nothing', async () => {
     const r = await sync(mlxBase, ['--plan']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('host mini: 9 file(s) to change');
+    // 10: with the OpenVINO server's runtime env (/etc/homelab-llm/ov-server.env), loaded by its unit
+    expect(r.stdout).toContain('host mini: 10 file(s) to change');
+    expect(r.stdout).toContain('create /etc/homelab-llm/ov-server.env (ov-server)');
     expect(r.stdout).toContain(`create ${ROUTER}`);
     expect(r.stdout).toContain('restart, in order: ov-server → litellm-orch → optillm-proxy');
     expect(existsSync(remote(ROUTER))).toBe(false);

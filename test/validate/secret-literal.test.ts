@@ -27,10 +27,13 @@ it('finds a key that reaches a generated file, at its line there', () => {
   const texts = set('settings.yaml', ['mcp', 'web-fetch', 'command'], ['uv', 'run', 'web-fetch', '--header', 'Bearer abcdefgh12345678'])(shippedTexts());
   const reg = parseRegistry(texts, 'registry').registry!;
   const { diagnostics, files } = validateRegistry(reg);
-  const mcp = files.find((f) => f.path.endsWith('mcp-registry.json'))!;
+  const gen = (suffix: string) => files.find((f) => f.path.endsWith(suffix))!.content;
   const hits = diagnostics.filter((d) => d.code === 'secret-literal').map((d) => ({ file: d.file, line: d.line }));
+  // The MCP command reaches all three MCP formats: each file is reported where it holds the key.
   expect(hits).toEqual([
-    { file: 'generated/mini/mcp-registry.json', line: lineOf(mcp.content, 'Bearer') },
+    { file: 'generated/clients/mcp.json', line: lineOf(gen('clients/mcp.json'), 'Bearer') },
+    { file: 'generated/clients/tinyagents/agent.json', line: lineOf(gen('tinyagents/agent.json'), 'Bearer') },
+    { file: 'generated/mini/mcp-registry.json', line: lineOf(gen('mcp-registry.json'), 'Bearer') },
     { file: 'registry/settings.yaml', line: lineOf(texts['settings.yaml']!, 'Bearer') },
   ]);
 });
