@@ -11,7 +11,8 @@ import { MLX_TEAM } from '../validate/rules/port-range.js';
 
 export interface MlxSyncOptions {
   isPrune: boolean;
-  routeViaOptillm: boolean;
+  /** Undefined (no routing flag): the registry's setting stays as it is. */
+  routeViaOptillm?: boolean;
 }
 
 export interface MlxSyncReport {
@@ -41,9 +42,10 @@ function mlxHost(reg: Registry, mlx: MlxRegistry): string | undefined {
 const LIMIT_KEYS = ['upstream', 'source_path', 'cache_path', 'context_length', 'max_output_tokens'] as const;
 
 export function syncMlxRegistry(reg: Registry, mlx: MlxRegistry, opts: MlxSyncOptions): MlxSyncResult {
+  const routeViaOptillm = opts.routeViaOptillm ?? reg.settings.optillm.route_via_optillm;
   const report: MlxSyncReport = {
     added: [], updated: [], newEndpoints: [], disappeared: [], pruned: [], refused: [],
-    routeViaOptillm: { from: reg.settings.optillm.route_via_optillm, to: opts.routeViaOptillm },
+    routeViaOptillm: { from: reg.settings.optillm.route_via_optillm, to: routeViaOptillm },
   };
   const host = mlxHost(reg, mlx);
   report.host = host;
@@ -125,9 +127,9 @@ export function syncMlxRegistry(reg: Registry, mlx: MlxRegistry, opts: MlxSyncOp
   if (report.added.length || report.updated.length || report.pruned.length) texts['models.yaml'] = modelsDoc.toString({ lineWidth: 0 });
   if (report.newEndpoints.length) texts['endpoints.yaml'] = endpointsDoc.toString({ lineWidth: 0 });
   if (newHandles.length || report.pruned.length) texts['handles.jsonl'] = lines.join('\n') + '\n';
-  if (opts.routeViaOptillm !== reg.settings.optillm.route_via_optillm) {
+  if (routeViaOptillm !== reg.settings.optillm.route_via_optillm) {
     const settingsDoc = parseDocument(reg.sources['settings.yaml'].text);
-    settingsDoc.setIn(['optillm', 'route_via_optillm'], opts.routeViaOptillm);
+    settingsDoc.setIn(['optillm', 'route_via_optillm'], routeViaOptillm);
     // settings.yaml writes its flow lists unpadded ([uv, run, ...]); keep that style.
     texts['settings.yaml'] = settingsDoc.toString({ lineWidth: 0, flowCollectionPadding: false });
   }

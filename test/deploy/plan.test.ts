@@ -30,7 +30,7 @@ describe('planDeploy', () => {
 
   it('never shows a secret in a diff, even one a person left in an installed file', () => {
     const envLocal = files.find((f) => f.path.endsWith('env.local'))!;
-    const diff = unifiedDiff({ path: envLocal.path, install: envLocal.install!, mode: '0644', before: 'LITELLM_MASTER_KEY=hunter2-very-secret\nX=sk-abcdefghijklmnopqrstu\n', after: envLocal.content });
+    const diff = unifiedDiff({ path: envLocal.path, install: envLocal.install!, mode: '0644', beforeDigest: '-', before: 'LITELLM_MASTER_KEY=hunter2-very-secret\nX=sk-abcdefghijklmnopqrstu\n', after: envLocal.content });
     expect(diff).not.toContain('hunter2');
     expect(diff).not.toContain('sk-abcdefghijklmnopqrstu');
     expect(diff).toContain('-LITELLM_MASTER_KEY=<redacted>');
