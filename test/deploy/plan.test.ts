@@ -46,3 +46,13 @@ describe('planDeploy', () => {
     expect(text).toContain('not managed by homelab');
   });
 });
+
+describe('remoteHost', () => {
+  it('uses the documented defaults for a host without a deploy block', async () => {
+    const { remoteHost } = await import('../../src/deploy/remote.js');
+    const { readTexts, ROOT } = await import('../helpers.js');
+    const example = load(readTexts(`${ROOT}/test/fixtures/_example-no-deploy/registry`));
+    expect(example.hosts.mini!.deploy).toBeUndefined();
+    expect(remoteHost(example, 'mini')).toMatchObject({ sudo: ['sudo', '-n'], systemctl: ['sudo', '-n', 'systemctl'], stateDir: '/var/lib/homelab-deploy', root: '/', keepBackups: 10 });
+  });
+});
