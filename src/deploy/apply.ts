@@ -238,6 +238,7 @@ export async function applyPlan(r: Remote, plan: DeployPlan, o: ApplyOptions): P
       throw interrupted('nothing was installed.');
     }
     await startTxn(r, id);
+    const startedAt = Date.now();
     o.log(`${host.name}: transaction ${id} started`);
     let failure: string | undefined;
     let s: TxnStatus;
@@ -267,11 +268,8 @@ export async function applyPlan(r: Remote, plan: DeployPlan, o: ApplyOptions): P
     } catch (err) {
       if (err instanceof DeployError) throw err;
       if (!isConnectionLost(err)) throw err;
-      isLockKept = true;
-      const deadline = await deadlineText(txn);
-      const head = o.signal?.aborted ? interrupted('') : undefined;
-      const msg = `${host.name}: lost the connection during the transaction (${describe(err)}). Nothing here can confirm it, so the host restores the previous files by itself ${deadline}. The lock stays until a later sync recovers it.`;
-      throw head ? new DeployInterrupted(head.signalName, `${head.message}${msg}`) : new DeployError(msg);
+      // A cut connection, or an ssh the terminal's Ctrl-C reached: try to roll back over a new one.
+      failure = `lost the connection during the transaction (${describe(err)})`;
     }
     // Roll back: ask the host now (it may already be doing it), then say what is true.
     let after: TxnStatus;
@@ -281,10 +279,12 @@ export async function applyPlan(r: Remote, plan: DeployPlan, o: ApplyOptions): P
     } catch (err) {
       if (!isConnectionLost(err)) throw err;
       isLockKept = true;
-      const msg = `could not reach ${host.name} to roll back (${describe(err)}): the host restores the previous files by itself ${await deadlineText(txn)}. The lock stays until a later sync recovers it.`;
+      const msg = `Could not reach ${host.name} to roll back (${describe(err)}). Nothing here can confirm the transaction, so the host restores the previous files by itself ${await deadlineText(txn, startedAt)}. The lock stays until a later sync recovers it.`;
       if (o.signal?.aborted) throw interrupted(msg);
       throw new DeployError(`${host.name}: ${failure}. ${msg}`);
     }
+    // Only a confirmation sent after the checks passed can have won (its answer was lost).
+    if (after.status === 'confirmed') return;
     const account = await accountRollback(txn, after, o);
     if (o.signal?.aborted) throw interrupted(account.text);
     throw new DeployError(`${host.name}: ${failure}.\n${account.text}`);
@@ -295,15 +295,15 @@ export async function applyPlan(r: Remote, plan: DeployPlan, o: ApplyOptions): P
   }
 }
 
-async function deadlineText(txn: Txn): Promise<string> {
-  // The host's deadline, as recorded on the host; unknown when the host cannot be asked.
+async function deadlineText(txn: Txn, startedAt: number): Promise<string> {
+  // The host's deadline as the host recorded it; when the host cannot be asked, this clock's estimate.
   try {
     const s = await txn.status();
     if (s.deadline) return `at ${hhmmss(s.deadline)} (its deadline)`;
   } catch {
-    /* unreachable: fall through */
+    /* unreachable: estimate */
   }
-  return `when its deadline passes (${txn.o.deadlineS}s after the transaction started)`;
+  return `at about ${hhmmss(Math.round(startedAt / 1000) + txn.o.deadlineS)} (its deadline, ${txn.o.deadlineS}s after the start)`;
 }
 
 /** Roll back every transaction a sync left undecided, before anything else happens. */
@@ -377,4 +377,3 @@ async function uploadTxn(r: Remote, plan: DeployPlan, id: string, o: ApplyOption
   }
 }
 
-export { txnDir };

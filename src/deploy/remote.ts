@@ -7,7 +7,6 @@ import { execa } from 'execa';
 import { posix } from 'node:path';
 import { RemoteCommandError, UsageError } from '../errors.js';
 import type { Registry } from '../registry/load.js';
-import { TXN_SCRIPT } from './txn-script.js';
 
 export interface RemoteHost {
   name: string;
@@ -89,6 +88,9 @@ export const sshTransport: Transport = {
       stripFinalNewline: false,
       reject: false,
       timeout: 120_000,
+      // Its own process group: a Ctrl-C on the terminal reaches homelab, which rolls back over
+      // ssh, instead of killing the ssh in flight.
+      detached: true,
     });
     if (r.exitCode !== 0) {
       const stderr = Buffer.from(r.stderr as Uint8Array).toString('utf8');
@@ -99,7 +101,7 @@ export const sshTransport: Transport = {
   async upload(host, localPaths, remoteDir) {
     // scp spells the port -P where ssh spells it -p.
     const options = sshBase(host).map((o, i, all) => (o === '-p' && i > 0 && all[i - 1] !== '-o' ? '-P' : o));
-    const r = await execa('scp', ['-q', ...options, ...localPaths, `${host.target}:${remoteDir}/`], { reject: false, timeout: 300_000 });
+    const r = await execa('scp', ['-q', ...options, ...localPaths, `${host.target}:${remoteDir}/`], { reject: false, timeout: 300_000, detached: true });
     if (r.exitCode !== 0) throw new RemoteCommandError(host.name, ['scp', remoteDir], r.exitCode ?? 255, String(r.stderr));
   },
 };
@@ -263,10 +265,6 @@ export async function acquireLock(r: Remote, owner: LockOwner, breaking?: string
   return { isAcquired: false, owner: parseOwner(raw), raw };
 }
 
-export async function updateLock(r: Remote, owner: LockOwner): Promise<void> {
-  await runScript(r, `printf '%s' "$2" > "$1/lock/owner.tmp" && mv -f "$1/lock/owner.tmp" "$1/lock/owner"`, [r.host.stateDir, renderOwner(owner)], true);
-}
-
 export async function releaseLock(r: Remote): Promise<void> {
   await exec(r, [...r.host.sudo, 'rm', '-rf', `${r.host.stateDir}/lock`]);
 }
@@ -335,4 +333,3 @@ export async function listTxns(r: Remote): Promise<{ id: string; status: string;
   }) : [];
 }
 
-export { TXN_SCRIPT };

@@ -116,6 +116,27 @@ describe('sync-gateway transaction faults (in-process transport)', () => {
     await expectBase();
   }, 40_000);
 
+  it('a Ctrl-C that also kills the ssh in flight still rolls back over a new connection', async () => {
+    writeFileSync(join(h.state, 'hang-once'), 'litellm-orch\n');
+    const abort = new AbortController();
+    const before = systemctlLog(h).length;
+    let isKilled = false;
+    // The terminal's SIGINT reaches the whole process group: the status poll in flight dies.
+    const hook: Hook = ({ argv }) => {
+      if (abort.signal.aborted && !isKilled && argv.includes('status')) {
+        isKilled = true;
+        throw fault(argv, 255, 'Killed by signal 2.\n');
+      }
+    };
+    const running = sync(withNewModel(), { restartTimeoutS: 60, signal: abort.signal, hook });
+    await until(() => systemctlLog(h).slice(before).includes('restart litellm-orch.service'));
+    abort.abort('SIGINT');
+    const r = await running;
+    expect(isKilled).toBe(true);
+    expect(r.err!.message).toMatch(/^mini: interrupted by SIGINT: Rolled back: .* \(verified\)\.$/);
+    await expectBase();
+  }, 40_000);
+
   it('a failed restore says "rollback FAILED", lists the files still new and the command to restore by hand', async () => {
     writeFileSync(join(h.state, 'hide'), `${NEW}\n`);
     const hook: Hook = ({ argv }) => {
@@ -192,7 +213,9 @@ describe('sync-gateway transaction faults (in-process transport)', () => {
       if (input.includes('setsid')) isCut = true;
     };
     const r = await sync(withNewModel(), { hook, deadlineS: 4 });
-    expect(r.err!.message).toMatch(/^mini: lost the connection during the transaction \(ssh could not reach tester@127\.0\.0\.1 .*\)\. Nothing here can confirm it, so the host restores the previous files by itself when its deadline passes \(4s after the transaction started\)\. The lock stays until a later sync recovers it\.$/);
+    expect(r.err!.message).toMatch(
+      /^mini: lost the connection during the transaction \(ssh could not reach tester@127\.0\.0\.1 .*\)\. Could not reach mini to roll back \(.*\)\. Nothing here can confirm the transaction, so the host restores the previous files by itself at about \d\d:\d\d:\d\d UTC \(its deadline, 4s after the start\)\. The lock stays until a later sync recovers it\.$/,
+    );
     expect(lockHeld()).toBe(true);
     const status = join(h.state, 'txn', txns().at(-1)!, 'status');
     await until(() => existsSync(status) && readFileSync(status, 'utf8').trim() === 'rolled-back', 20_000);
