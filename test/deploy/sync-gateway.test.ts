@@ -198,6 +198,25 @@ describe('homelab sync-gateway over ssh', () => {
     expect(existsSync(join(state, 'lock'))).toBe(false);
   }, 60_000);
 
+  it('SIGTERM while the served list is being verified: rolled back, exit 143', async () => {
+    const oldRouter = readFileSync(remote(ROUTER), 'utf8');
+    writeFileSync(join(state, 'hide'), 'mlx-devstral-small-2507-4bit-v3\n');
+    const before = systemctlLog().length;
+    const child = spawn(process.execPath, [join(HERE, '../../dist/cli/main.js'), 'sync-gateway', '--yes', '--timeout', '30', '--mlx-registry', mlxFile(withNewModel(4))], { cwd: repo, env: { ...process.env, NO_COLOR: '1' } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    await until(() => stderr.includes('waiting for the gateway'), 30_000);
+    child.kill('SIGTERM');
+    const code = await exited;
+    rmSync(join(state, 'hide'));
+    expect(code).toBe(143);
+    expect(systemctlLog().slice(before)).toEqual(['restart litellm-orch.service', 'restart litellm-orch.service']);
+    expect(lastLines(stderr, 1)).toEqual(['homelab: mini: interrupted by SIGTERM: Rolled back: the previous files are restored (checked by digest on mini) and the previous config is serving (verified).']);
+    expect(readFileSync(remote(ROUTER), 'utf8')).toBe(oldRouter);
+    expect(existsSync(join(state, 'lock'))).toBe(false);
+  }, 60_000);
+
   it('proves on the host, by digest only, that the gateway and OptiLLM keys agree; no value leaves the host', async () => {
     writeSecrets(h, { sent: 'sk-gateway-to-optillm-1234', inbound: 'inbound-other-5678', upstream: 'upstream-other-9012' });
     const r = await sync(withNewModel(2));
