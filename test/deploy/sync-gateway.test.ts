@@ -39,6 +39,14 @@ async function sync(mlx: unknown, extra: string[] = ['--yes']) {
 const remote = (install: string) => remoteFile(h, install);
 const systemctlLog = () => logOf(h);
 const served = () => servedBy(h);
+/** A sync running in its own process, to be signalled; stderr as it grows. */
+function startSync(mlx: unknown, timeoutS: number) {
+  const child = spawn(process.execPath, [join(HERE, '../../dist/cli/main.js'), 'sync-gateway', '--yes', '--timeout', String(timeoutS), '--mlx-registry', mlxFile(mlx)], { cwd: repo, env: { ...process.env, NO_COLOR: '1' } });
+  const out = { stderr: '', child, exited: new Promise<number | null>((r) => child.on('exit', (code) => r(code))) };
+  child.stderr.on('data', (d: Buffer) => (out.stderr += d.toString()));
+  return out;
+}
+
 const lastLines = (text: string, n: number) => text.trimEnd().split('\n').slice(-n);
 
 beforeAll(async () => {
@@ -185,14 +193,11 @@ describe('homelab sync-gateway over ssh', () => {
     const oldRouter = readFileSync(remote(ROUTER), 'utf8');
     writeFileSync(join(state, 'hang-once'), 'litellm-orch\n');
     const before = systemctlLog().length;
-    const child = spawn(process.execPath, [join(HERE, '../../dist/cli/main.js'), 'sync-gateway', '--yes', '--timeout', '8', '--mlx-registry', mlxFile(withNewModel(3))], { cwd: repo, env: { ...process.env, NO_COLOR: '1' } });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const run = startSync(withNewModel(3), 8);
     await until(() => systemctlLog().slice(before).includes('restart litellm-orch.service'), 30_000);
-    child.kill('SIGINT');
-    expect(await exited).toBe(130);
-    expect(lastLines(stderr, 1)).toEqual(['homelab: mini: interrupted by SIGINT: Rolled back: the previous files are restored (checked by digest on mini) and the previous config is serving (verified).']);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(lastLines(run.stderr, 1)).toEqual(['homelab: mini: interrupted by SIGINT: Rolled back: the previous files are restored (checked by digest on mini) and the previous config is serving (verified).']);
     expect(readFileSync(remote(ROUTER), 'utf8')).toBe(oldRouter);
     expect(await served()).not.toContain('mlx-devstral-small-2507-4bit-v2');
     expect(existsSync(join(state, 'lock'))).toBe(false);
@@ -202,17 +207,14 @@ describe('homelab sync-gateway over ssh', () => {
     const oldRouter = readFileSync(remote(ROUTER), 'utf8');
     writeFileSync(join(state, 'hide'), 'mlx-devstral-small-2507-4bit-v3\n');
     const before = systemctlLog().length;
-    const child = spawn(process.execPath, [join(HERE, '../../dist/cli/main.js'), 'sync-gateway', '--yes', '--timeout', '30', '--mlx-registry', mlxFile(withNewModel(4))], { cwd: repo, env: { ...process.env, NO_COLOR: '1' } });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    await until(() => stderr.includes('waiting for the gateway'), 30_000);
-    child.kill('SIGTERM');
-    const code = await exited;
+    const run = startSync(withNewModel(4), 30);
+    await until(() => run.stderr.includes('waiting for the gateway'), 30_000);
+    run.child.kill('SIGTERM');
+    const code = await run.exited;
     rmSync(join(state, 'hide'));
     expect(code).toBe(143);
     expect(systemctlLog().slice(before)).toEqual(['restart litellm-orch.service', 'restart litellm-orch.service']);
-    expect(lastLines(stderr, 1)).toEqual(['homelab: mini: interrupted by SIGTERM: Rolled back: the previous files are restored (checked by digest on mini) and the previous config is serving (verified).']);
+    expect(lastLines(run.stderr, 1)).toEqual(['homelab: mini: interrupted by SIGTERM: Rolled back: the previous files are restored (checked by digest on mini) and the previous config is serving (verified).']);
     expect(readFileSync(remote(ROUTER), 'utf8')).toBe(oldRouter);
     expect(existsSync(join(state, 'lock'))).toBe(false);
   }, 60_000);
