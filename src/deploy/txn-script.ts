@@ -51,7 +51,7 @@ sc() {
     pause
   done
   if wait "$pid"; then event "$what: ok"; return 0; fi
-  printf '%s failed: %s\\n' "$what" "$(tail -n 2 "$txn/sc.out" | tr '\\n' ' ')" > "$txn/reason.tmp"
+  printf '%s failed: %s\\n' "$what" "$(tail -n 2 "$txn/sc.out" | tr '\\n' ' ' | sed 's/ *$//')" > "$txn/reason.tmp"
   event "$(cat "$txn/reason.tmp")"; return 1
 }
 
