@@ -12,7 +12,8 @@ import { MLX_TEAM } from '../validate/rules/port-range.js';
 
 export interface MlxSyncOptions {
   isPrune: boolean;
-  routeViaOptillm: boolean;
+  /** Undefined (no routing flag): the registry's setting stays as it is. */
+  routeViaOptillm?: boolean;
 }
 
 export interface MlxSyncReport {
@@ -139,10 +140,11 @@ const paramsText = (p: Model['request_params']): string => (p ? JSON.stringify(O
 
 export function syncMlxRegistry(reg: Registry, mlx: MlxRegistry, opts: MlxSyncOptions): MlxSyncResult {
   const studio = readStudioModels(mlx);
+  const routeViaOptillm = opts.routeViaOptillm ?? reg.settings.optillm.route_via_optillm;
   const report: MlxSyncReport = {
     added: [], updated: [], newEndpoints: [], disappeared: [], pruned: [], refused: [...studio.refused],
     unserved: studio.unserved, notes: studio.notes,
-    routeViaOptillm: { from: reg.settings.optillm.route_via_optillm, to: opts.routeViaOptillm },
+    routeViaOptillm: { from: reg.settings.optillm.route_via_optillm, to: routeViaOptillm },
   };
   const host = mlxHost(reg, studio.served);
   report.host = host;
@@ -230,9 +232,9 @@ export function syncMlxRegistry(reg: Registry, mlx: MlxRegistry, opts: MlxSyncOp
   if (report.added.length || report.updated.length || report.pruned.length) texts['models.yaml'] = modelsDoc.toString({ lineWidth: 0 });
   if (report.newEndpoints.length) texts['endpoints.yaml'] = endpointsDoc.toString({ lineWidth: 0 });
   if (newHandles.length || report.pruned.length) texts['handles.jsonl'] = lines.join('\n') + '\n';
-  if (opts.routeViaOptillm !== reg.settings.optillm.route_via_optillm) {
+  if (routeViaOptillm !== reg.settings.optillm.route_via_optillm) {
     const settingsDoc = parseDocument(reg.sources['settings.yaml'].text);
-    settingsDoc.setIn(['optillm', 'route_via_optillm'], opts.routeViaOptillm);
+    settingsDoc.setIn(['optillm', 'route_via_optillm'], routeViaOptillm);
     // settings.yaml writes its flow lists unpadded ([uv, run, ...]); keep that style.
     texts['settings.yaml'] = settingsDoc.toString({ lineWidth: 0, flowCollectionPadding: false });
   }

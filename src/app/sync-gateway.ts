@@ -6,12 +6,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compileAll } from '../compile/index.js';
 import { layout, SECRET } from '../compile/layout.js';
-import { gatewayEndpoint, serviceOfUnit } from '../compile/mesh.js';
+import { gatewayEndpoint, optillmEndpoint, serviceOfUnit } from '../compile/mesh.js';
 import type { GeneratedFile } from '../compile/render.js';
 import { buildRouteModel } from '../compile/routes.js';
+import { Chalk } from 'chalk';
 import { applyPlan, type SecretsNeed } from '../deploy/apply.js';
 import { planDeploy, type DeployPlan } from '../deploy/plan.js';
-import { readFiles, remoteHost, remotePath } from '../deploy/remote.js';
+import { readFiles, remoteHost, remotePath, sshTransport, type KeyNames, type Remote, type Transport } from '../deploy/remote.js';
+import { routerNames } from '../deploy/verify.js';
+import { gatewayBaseUrl, renderSmokeTable, smoke } from './smoke.js';
 import { UsageError } from '../errors.js';
 import { readGeneratedState, writeFileAtomic, writeOutputs } from '../io/outputs.js';
 import { parseRegistry, type Registry, type RegistryFileName } from '../registry/load.js';
@@ -28,7 +31,8 @@ export interface SyncOptions {
   outDir: string;
   mlxRegistry?: string;
   isPrune: boolean;
-  routeViaOptillm: boolean;
+  /** Undefined: the registry's optillm.route_via_optillm stays as it is. */
+  routeViaOptillm?: boolean;
 }
 
 export interface SyncPrepared {
@@ -104,17 +108,18 @@ export interface Observed {
   currentRouter?: string;
 }
 
-/** What the gateway host has installed now, and the plan against it. */
-export async function observe(p: SyncPrepared, outDir: string, allowOffline: boolean, isOffline = false): Promise<Observed> {
+/** What the gateway host has installed now, and the plan against it. `--offline` needs no host settings. */
+export async function observe(p: SyncPrepared, outDir: string, allowOffline: boolean, isOffline = false, transport: Transport = sshTransport): Promise<Observed> {
   const reg = p.registry;
   const lay = layout(reg);
-  const host = remoteHost(reg, lay.gatewayHost);
   const mine = p.files.filter((f) => f.host === lay.gatewayHost && f.install);
   try {
     if (isOffline) throw new Error('--offline');
-    const contents = await readFiles(host, mine.map((f) => remotePath(host, f.install!)));
-    const observed = new Map(mine.map((f, i) => [f.install!, contents[i]]));
-    return { plan: planDeploy(reg, p.files, lay.gatewayHost, observed), currentRouter: observed.get(lay.router.install) };
+    const r: Remote = { host: remoteHost(reg, lay.gatewayHost), transport };
+    const installed = await readFiles(r, mine.map((f) => remotePath(r.host, f.install!)));
+    const observed = new Map(mine.map((f, i) => [f.install!, installed[i]!.content]));
+    const digests = new Map(mine.map((f, i) => [f.install!, installed[i]!.digest]));
+    return { plan: planDeploy(reg, p.files, lay.gatewayHost, observed, digests), currentRouter: observed.get(lay.router.install) };
   } catch (err) {
     if (!allowOffline) throw err;
     // --plan without the host: plan against the last compile (generated/), and say so.
@@ -145,25 +150,75 @@ export function secretsNeeded(reg: Registry, files: readonly GeneratedFile[], un
   return needs;
 }
 
-export async function deploy(p: SyncPrepared, observed: Observed, timeoutMs: number, log: (l: string) => void): Promise<void> {
+export interface DeployOptions {
+  verifyTimeoutMs: number;
+  deadlineS: number;
+  restartTimeoutS: number;
+  breakLock?: boolean;
+  signal?: AbortSignal;
+  /** Smoke-test the new and changed handles after the served list is verified. */
+  isSmoke?: boolean;
+  log: (l: string) => void;
+  transport?: Transport;
+  pollMs?: number;
+}
+
+/** The gateway↔OptiLLM key names to compare on the host, when both services keep secrets there. */
+export function keyNames(reg: Registry): KeyNames | undefined {
+  const lay = layout(reg);
+  const gwService = gatewayEndpoint(reg)?.service;
+  const opt = optillmEndpoint(reg);
+  const gw = gwService ? reg.settings.secrets[gwService] : undefined;
+  const os = opt ? reg.settings.secrets[opt.service] : undefined;
+  if (!gw || !os || opt!.host !== lay.gatewayHost) return undefined;
+  const need = (list: string[], names: string[]) => names.every((n) => list.includes(n));
+  if (!need(gw.names, [SECRET.masterKey, SECRET.gatewayToOptillm]) || !need(os.names, [SECRET.optillmInbound, SECRET.optillmUpstream])) return undefined;
+  return { gatewayFile: gw.file, optillmFile: os.file, ...SECRET };
+}
+
+/** The handles a sync adds or changes (what --smoke sends a request to). */
+export function touchedHandles(p: SyncPrepared): string[] {
+  const active = new Set(p.registry.handles.map((h) => h.handle));
+  return [...new Set([...p.report.added, ...p.report.updated.map((u) => u.id)])].filter((h) => active.has(h)).sort();
+}
+
+export async function deploy(p: SyncPrepared, observed: Observed, o: DeployOptions): Promise<void> {
   const reg = p.registry;
   const lay = layout(reg);
-  const gw = gatewayEndpoint(reg)!;
-  const host = remoteHost(reg, lay.gatewayHost);
-  const address = reg.hosts[gw.host]?.address ?? gw.host;
-  await applyPlan(
-    host,
-    observed.plan,
-    {
-      secrets: secretsNeeded(reg, p.files, observed.plan.restarts),
-      gatewayUrl: `http://${address}:${gw.port}`,
-      routerInstall: lay.router.install,
-      timeoutMs,
-      key: process.env.HOMELAB_GATEWAY_KEY ?? process.env[SECRET.masterKey],
-      log,
-    },
-    observed.currentRouter,
-  );
+  const r: Remote = { host: remoteHost(reg, lay.gatewayHost), transport: o.transport ?? sshTransport };
+  const gatewayUrl = gatewayBaseUrl(reg);
+  const key = process.env.HOMELAB_GATEWAY_KEY ?? process.env[SECRET.masterKey];
+  const newRouter = observed.plan.changes.find((c) => c.install === lay.router.install)?.after ?? observed.currentRouter;
+  const handles = touchedHandles(p);
+  await applyPlan(r, observed.plan, {
+    secrets: secretsNeeded(reg, p.files, observed.plan.restarts),
+    keys: keyNames(reg),
+    gatewayUrl,
+    gatewayUnit: lay.gatewayUnit,
+    routerInstall: lay.router.install,
+    oldNames: routerNames(observed.currentRouter),
+    newNames: routerNames(newRouter),
+    verifyTimeoutMs: o.verifyTimeoutMs,
+    deadlineS: o.deadlineS,
+    restartTimeoutS: o.restartTimeoutS,
+    key,
+    breakLock: o.breakLock,
+    signal: o.signal,
+    log: o.log,
+    pollMs: o.pollMs,
+    afterVerify: o.isSmoke
+      ? async () => {
+          if (!handles.length) {
+            o.log('smoke: no new or changed handle to try');
+            return { isOk: true };
+          }
+          const results = await smoke(reg, handles, { baseUrl: gatewayUrl, key, timeoutMs: o.verifyTimeoutMs });
+          for (const line of renderSmokeTable(results, new Chalk({ level: 0 })).trimEnd().split('\n')) o.log(`smoke: ${line}`);
+          const failed = results.filter((x) => !x.isOk);
+          return failed.length ? { isOk: false, reason: `smoke failed for ${failed.map((x) => `${x.handle} (${x.error})`).join(', ')}` } : { isOk: true };
+        }
+      : undefined,
+  });
 }
 
 /** After a successful deploy: the registry edits and generated/ are written, atomically each. */

@@ -13,6 +13,7 @@ const commands = {
   lock: () => import('./commands/lock.js'),
   health: () => import('./commands/health.js'),
   sync: () => import('./commands/sync-gateway.js'),
+  smoke: () => import('./commands/smoke.js'),
 };
 
 const registryOption = () => new Option('--registry <dir>', 'registry directory').default('registry');
@@ -70,10 +71,27 @@ export function buildProgram(): Command {
     .option('--offline', 'with --plan: plan against generated/ without contacting the host')
     .option('--yes', 'apply without asking')
     .option('--prune', 'remove the handles of models that left the MLX registry')
-    .option('--route-via-optillm', 'route public mlx-* handles through OptiLLM (the default, MLX_ROUTE_VIA_OPTILLM=1)')
-    .option('--no-route-via-optillm', 'map mlx-* handles straight to their MLX ports')
+    .option('--route-via-optillm', 'route public mlx-* handles through OptiLLM (sets optillm.route_via_optillm: true)')
+    .option('--no-route-via-optillm', 'map mlx-* handles straight to their MLX ports (sets it false)')
     .option('--timeout <seconds>', 'how long the gateway may take to become healthy after a restart', '60')
-    .action((o) => run(async () => (await commands.sync()).syncGatewayCmd(o)));
+    .option('--deadline <seconds>', 'the host rolls back by itself unless the sync confirms within this time', '120')
+    .option('--restart-timeout <seconds>', 'the longest one systemctl call may take on the host', '60')
+    .option('--break-lock', "take over a deploy lock whose sync is gone (its transaction is rolled back first)")
+    .option('--smoke', 'after the served list is verified, send each new or changed handle a one-token request; a failure rolls back')
+    .action((o, cmd: Command) =>
+      // Without either routing flag the registry's setting stays: commander's --no-x would default x to true.
+      run(async () => (await commands.sync()).syncGatewayCmd({ ...o, routeViaOptillm: cmd.getOptionValueSource('routeViaOptillm') === 'cli' ? o.routeViaOptillm : undefined })),
+    );
+
+  program
+    .command('smoke')
+    .description('send each handle (default: all) a one-token chat completion through the gateway')
+    .argument('[handles...]', 'handles to try')
+    .addOption(registryOption())
+    .option('--gateway <url>', 'the gateway, http://host:port (default: from the registry)')
+    .option('--timeout <ms>', 'per-request timeout in milliseconds', '120000')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((handles: string[], o) => run(async () => (await commands.smoke()).smokeCmd(handles, o)));
 
   program
     .command('health')

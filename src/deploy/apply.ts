@@ -1,16 +1,21 @@
-// Applying a plan to one host: lock, check secrets by name, upload to staging, swap each file in
-// atomically with a backup, reload, restart in order, verify — and on any failure after the first
-// swap, restore the backups, restart again and verify that the previous config is serving.
+// Applying a plan to one host as a "commit confirmed" transaction (txn-script.ts runs on the
+// host): take the lock, recover an abandoned transaction, check the secrets, upload the
+// transaction, start it detached, follow its progress, verify the gateway, confirm. Anything
+// else — a failed check, a signal, a lost connection — ends in a rollback: by this client when
+// it can reach the host, by the host's own deadline when it cannot. Every sentence of the
+// outcome says only what a check proved: "restored" after the host compared digests,
+// "verified" after /v1/models listed exactly the expected names.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeployError, RemoteCommandError } from '../errors.js';
-import type { DeployPlan, FileChange } from './plan.js';
+import type { DeployPlan } from './plan.js';
 import {
-  acquireLock, daemonReload, makeStaging, missingSecrets, releaseLock, remotePath, removeDir, restartUnit, restore, scp, swapIn,
-  type RemoteHost, type SwapItem,
+  acquireLock, discardTxn, handRestoreCommand, keysDisagree, listTxns, makeStaging, missingSecrets, prepareTxn, readFiles, releaseLock, remotePath, removeDir, shQuote,
+  startTxn, txnDir, txnVerb, upload, type KeyNames, type KeyVerdict, type LockOwner, type Remote,
 } from './remote.js';
-import { checkGateway, routerNames, type CheckResult } from './verify.js';
+import { TXN_SCRIPT } from './txn-script.js';
+import { checkGateway, routerNames, sleep, type CheckResult } from './verify.js';
 
 export interface SecretsNeed {
   unit: string;
@@ -21,91 +26,354 @@ export interface SecretsNeed {
 export interface ApplyOptions {
   /** Secret names each restarted unit's new files reference, and where they must be defined. */
   secrets: SecretsNeed[];
+  /** The gateway↔OptiLLM keys to compare on the host (by digest), when both run there. */
+  keys?: KeyNames;
   gatewayUrl: string;
-  /** The router.yaml install path: its names are what the gateway must list. */
+  /** The router.yaml install path (what a recovered transaction's rollback put back is read there). */
   routerInstall: string;
-  timeoutMs: number;
+  /** The gateway's unit, for the restart command offered when it serves a stale list. */
+  gatewayUnit: string;
+  /** The names /v1/models must list before (what a rollback must serve again) and after. */
+  oldNames: string[];
+  newNames: string[];
+  /** How long the gateway may take to list the new names. */
+  verifyTimeoutMs: number;
+  /** The host rolls back by itself unless confirmed within this many seconds of the start. */
+  deadlineS: number;
+  /** The longest one systemctl call may take on the host. */
+  restartTimeoutS: number;
   key?: string;
+  breakLock?: boolean;
+  /** Aborted by SIGINT/SIGTERM/SIGHUP: roll back now. */
+  signal?: AbortSignal;
+  /** A further check after the served list is verified (smoke); a failure rolls back. */
+  afterVerify?: () => Promise<CheckResult>;
   log: (line: string) => void;
+  /** How often the host's progress is read (ms). */
+  pollMs?: number;
+  /** For tests: the id of the transaction. */
+  txnId?: string;
+}
+
+/** A sync stopped by a signal: the message is the account of what is installed; exit 128+n. */
+export class DeployInterrupted extends DeployError {
+  override name = 'DeployInterrupted';
+  constructor(
+    readonly signalName: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const TERMINAL = new Set(['rolled-back', 'rollback-failed', 'stale', 'confirmed']);
+
+interface TxnStatus {
+  status: string;
+  decision: string;
+  isAlive: boolean;
+  deadline?: number;
+  now: number;
+  reason: string[];
+  stale: string[];
+  stillNew: string[];
+  restartErrors: string[];
+  events: string[];
+}
+
+export function parseStatus(text: string): TxnStatus {
+  const s: TxnStatus = { status: 'new', decision: '', isAlive: false, now: 0, reason: [], stale: [], stillNew: [], restartErrors: [], events: [] };
+  for (const line of text.split('\n')) {
+    const sp = line.indexOf(' ');
+    const [k, v] = sp < 0 ? [line, ''] : [line.slice(0, sp), line.slice(sp + 1)];
+    if (k === 'status') s.status = v;
+    else if (k === 'decision') s.decision = v;
+    else if (k === 'alive') s.isAlive = v === '1';
+    else if (k === 'deadline') s.deadline = v === '-' ? undefined : Number(v);
+    else if (k === 'now') s.now = Number(v);
+    else if (k === 'reason') s.reason.push(v);
+    else if (k === 'stale') s.stale.push(v);
+    else if (k === 'still-new') s.stillNew.push(v);
+    else if (k === 'restart-errors') s.restartErrors.push(v);
+    else if (k === 'event') s.events.push(v);
+  }
+  return s;
 }
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-async function restartAll(host: RemoteHost, plan: DeployPlan, log: (l: string) => void): Promise<void> {
-  if (plan.isDaemonReload) {
-    log('systemctl daemon-reload');
-    await daemonReload(host);
-  }
-  for (const unit of plan.restarts) {
-    log(`restarting ${unit}`);
-    await restartUnit(host, unit);
+function pidAlive(pid: number): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
+const hhmmss = (epochS: number) => `${new Date(epochS * 1000).toISOString().slice(11, 19)} UTC`;
+
+/** A lock whose sync is gone: its process is not running here, or its transaction is over. */
+export function lockOwnerGone(owner: LockOwner, txns: { id: string; status: string }[], now = Date.now()): string | undefined {
+  if (owner.client === hostname()) return pidAlive(owner.pid) ? undefined : `process ${owner.pid} is no longer running on ${owner.client}`;
+  const t = txns.find((x) => x.id === owner.txn);
+  if (t && TERMINAL.has(t.status)) return `its transaction ${t.id} is over (${t.status})`;
+  const started = Date.parse(owner.started);
+  if (!t && Number.isFinite(started) && now - started > 30 * 60_000) return `it started no transaction in 30 minutes`;
+  return undefined;
+}
+
+export const VERDICT_TEXT: Record<KeyVerdict, (k: KeyNames) => string> = {
+  inbound: (k) => `${k.optillmInbound} in ${k.optillmFile} differs from ${k.gatewayToOptillm} in ${k.gatewayFile}: OptiLLM would refuse every request of the gateway`,
+  upstream: (k) => `${k.optillmUpstream} in ${k.optillmFile} is not the gateway's ${k.masterKey}: the gateway would refuse every call-back of OptiLLM`,
+  prefix: (k) =>
+    `${k.gatewayToOptillm} in ${k.gatewayFile} starts with sk- but is not a key the gateway accepts: OptiLLM forwards an sk- bearer upstream (optillm/server.py, v0.3.12) and the gateway would refuse it; give it another prefix or make it ${k.masterKey}`,
+};
+
+class Txn {
+  private offset = 0;
+  constructor(
+    readonly r: Remote,
+    readonly id: string,
+    readonly o: ApplyOptions,
+  ) {}
+
+  async status(): Promise<TxnStatus> {
+    const s = parseStatus(await txnVerb(this.r, this.id, 'status', String(this.offset)));
+    this.offset += s.events.length;
+    for (const e of s.events) this.o.log(`${this.r.host.name}: ${e}`);
+    return s;
+  }
+
+  /** Poll until `until` holds; without `honourSignal` a signal does not stop the wait. */
+  async waitFor(until: (s: TxnStatus) => boolean, honourSignal: boolean): Promise<TxnStatus> {
+    // The runner ends every phase within its own limits; this bound only catches a runner that never ran.
+    const limit = Date.now() + (this.o.deadlineS + this.o.restartTimeoutS + 60) * 1000;
+    for (;;) {
+      if (Date.now() > limit) throw new DeployError(`${this.r.host.name}: transaction ${this.id} made no progress; its state is in ${txnDir(this.r.host, this.id)}`);
+      const s = await this.status();
+      if (until(s) || (honourSignal && this.o.signal?.aborted)) return s;
+      if (!s.isAlive && s.status !== 'new' && !TERMINAL.has(s.status) && s.decision !== '') {
+        // The runner is gone mid-way (killed, host rebooted): finish its rollback now.
+        await txnVerb(this.r, this.id, 'recover');
+      }
+      await sleep(this.o.pollMs ?? 300, honourSignal ? this.o.signal : undefined);
+    }
+  }
+}
+
+/** What a finished rollback proves, as the operator's last lines; `ok` when the old list is verified. */
+async function accountRollback(txn: Txn, s: TxnStatus, o: ApplyOptions, oldNames = o.oldNames): Promise<{ text: string; isRestored: boolean }> {
+  const host = txn.r.host;
+  if (s.status === 'rollback-failed') {
+    return {
+      isRestored: false,
+      text: [
+        `rollback FAILED on ${host.name}: these files are still the new version:`,
+        ...s.stillNew.map((f) => `  ${f}`),
+        `restore them by hand: ${handRestoreCommand(host, txn.id)}`,
+      ].join('\n'),
+      };
+  }
+  const check = await checkGateway({ baseUrl: o.gatewayUrl, names: oldNames, timeoutMs: o.verifyTimeoutMs, key: o.key, onProgress: o.log });
+  const restarts = s.restartErrors.length ? ` Restarting after the restore failed: ${s.restartErrors.join('; ')}.` : '';
+  if (check.isOk) return { isRestored: true, text: `Rolled back: the previous files are restored (checked by digest on ${host.name}) and the previous config is serving (verified).${restarts}` };
+  return {
+    isRestored: false,
+    text: `The previous files are restored (checked by digest on ${host.name}), but the gateway does not serve the previous list: ${check.reason}.${restarts} Check the units on ${host.name} now.`,
+  };
+}
+
+function isConnectionLost(err: unknown): boolean {
+  return err instanceof RemoteCommandError && (err.exitCode === 255 || err.exitCode === undefined);
+}
 
 /**
- * `currentRouter` is the router.yaml installed now (what the rollback must serve again); the
- * new one is the plan's, or the current one when the plan leaves it alone.
+ * Apply `plan` to the host. Resolves when the new config is verified and confirmed; throws
+ * DeployError (exit 1) or DeployInterrupted (a signal) with the account of what is installed.
  */
-export async function applyPlan(host: RemoteHost, plan: DeployPlan, o: ApplyOptions, currentRouter: string | undefined): Promise<void> {
-  if (!plan.changes.length) {
-    o.log(`${host.name}: nothing changed, nothing to restart`);
-    return;
+export async function applyPlan(r: Remote, plan: DeployPlan, o: ApplyOptions): Promise<void> {
+  const host = r.host;
+  const id = o.txnId ?? `${new Date().toISOString().replace(/[-:.]/g, '')}-${process.pid}`;
+  const interrupted = (what: string) => new DeployInterrupted(String(o.signal?.reason ?? 'SIGINT'), `${host.name}: interrupted by ${String(o.signal?.reason ?? 'a signal')}: ${what}`);
+  if (o.signal?.aborted) throw interrupted('nothing was changed.');
+  const owner: LockOwner = { client: hostname(), pid: process.pid, started: new Date().toISOString(), txn: id };
+  let lock = await acquireLock(r, owner);
+  if (!lock.isAcquired) {
+    const held = lock.owner;
+    const who = `${held.client} pid ${held.pid}, since ${held.started}${held.txn ? ` (transaction ${held.txn})` : ''}`;
+    const gone = lockOwnerGone(held, await listTxns(r));
+    if (!gone) {
+      throw new DeployError(`${host.name}: another sync holds the deploy lock: ${who}. Nothing was changed.${o.breakLock ? ' --break-lock refused: that sync is still running;' : ''} Wait for it to finish, then run again.`);
+    }
+    if (!o.breakLock) {
+      throw new DeployError(`${host.name}: the deploy lock is held by ${who}, but that sync is gone (${gone}). Nothing was changed. Run again with --break-lock to recover its transaction and take the lock.`);
+    }
+    o.log(`breaking the lock of ${who}: ${gone}`);
+    lock = await acquireLock(r, owner, lock.raw.replace(/\n+$/, ''));
+    if (!lock.isAcquired) throw new DeployError(`${host.name}: the deploy lock changed hands while breaking it (now ${lock.owner.client} pid ${lock.owner.pid}). Nothing was changed; run again.`);
   }
-  const owner = `${hostname()} pid ${process.pid} since ${new Date().toISOString()}`;
-  const holder = await acquireLock(host, owner);
-  if (holder) throw new DeployError(`${host.name}: another sync holds the deploy lock (${holder}); nothing was changed. If that sync is dead, remove ${host.stateDir}/lock on ${host.name}.`);
-  const newRouter = plan.changes.find((c) => c.install === o.routerInstall)?.after ?? currentRouter;
-  let stage: string | undefined;
+  let isLockKept = false;
   try {
-    for (const need of o.secrets) {
-      const missing = await missingSecrets(host, need.file, need.names);
-      if (missing.length) {
-        throw new DeployError(`${host.name}: ${need.file} does not define ${missing.join(', ')} (needed by ${need.unit}); nothing was changed. Define the names there (homelab checks names only, never values).`);
+    await recoverAbandoned(r, o);
+    if (o.signal?.aborted) throw interrupted('nothing was changed.');
+    await checkSecrets(r, o);
+    if (!plan.changes.length) {
+      // Nothing to install, but the claim "already runs this lineup" still needs the check.
+      const check = await checkGateway({ baseUrl: o.gatewayUrl, names: o.newNames, timeoutMs: o.verifyTimeoutMs, key: o.key, onProgress: o.log, signal: o.signal });
+      if (o.signal?.aborted) throw interrupted('nothing was changed.');
+      if (!check.isOk) {
+        const restart = ['ssh', host.target, ...[...host.systemctl, 'restart', `${o.gatewayUnit}.service`].map(shQuote)].join(' ');
+        throw new DeployError(`${host.name}: the installed files are current, but the gateway does not serve what router.yaml lists: ${check.reason}. Nothing was changed. Restart it: ${restart}`);
       }
+      return;
     }
-    const local = await mkdtemp(join(tmpdir(), 'homelab-upload-'));
-    const items: SwapItem[] = plan.changes.map((c: FileChange, i) => ({ name: `f${i}`, dest: remotePath(host, c.install), mode: c.mode }));
-    try {
-      await Promise.all(plan.changes.map((c, i) => writeFile(join(local, `f${i}`), c.after)));
-      stage = await makeStaging(host);
-      o.log(`uploading ${items.length} file(s) to ${host.name}`);
-      await scp(host, items.map((i) => join(local, i.name)), stage);
-    } catch (err) {
-      throw new DeployError(`${host.name}: upload failed: ${describe(err)}. Nothing was installed: the previous config is serving.`);
-    } finally {
-      await rm(local, { recursive: true, force: true });
+    await uploadTxn(r, plan, id, o);
+    const txn = new Txn(r, id, o);
+    if (o.signal?.aborted) {
+      await txnVerb(r, id, 'recover');
+      throw interrupted('nothing was installed.');
     }
-    const backup = `${host.stateDir}/backups/${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    await startTxn(r, id);
+    const startedAt = Date.now();
+    o.log(`${host.name}: transaction ${id} started`);
     let failure: string | undefined;
+    let s: TxnStatus;
     try {
-      await swapIn(host, stage, backup, items);
-      o.log(`installed ${items.length} file(s); backups in ${backup}`);
-      await restartAll(host, plan, o.log);
-      const check = await checkGateway({ baseUrl: o.gatewayUrl, names: routerNames(newRouter), timeoutMs: o.timeoutMs, key: o.key, onProgress: o.log });
-      if (!check.isOk) failure = check.reason;
+      s = await txn.waitFor((x) => x.status === 'applied' || TERMINAL.has(x.status) || x.status === 'rolling-back', true);
+      if (s.status === 'stale') {
+        throw new DeployError(`${host.name}: the host changed since the plan (${s.stale.join(', ')}); nothing was installed. Run again.`);
+      }
+      if (s.status === 'applied' && !o.signal?.aborted) {
+        const check = await checkGateway({ baseUrl: o.gatewayUrl, names: o.newNames, timeoutMs: o.verifyTimeoutMs, key: o.key, onProgress: o.log, signal: o.signal });
+        if (!check.isOk) failure = check.reason;
+        else if (o.afterVerify && !o.signal?.aborted) {
+          const more = await o.afterVerify();
+          if (!more.isOk) failure = more.reason;
+        }
+        if (failure === undefined && !o.signal?.aborted) {
+          const decided = (await txnVerb(r, id, 'confirm')).trim();
+          if (decided === 'confirmed') {
+            await txn.waitFor((x) => x.status === 'confirmed', false);
+            return;
+          }
+          failure = `the host's deadline (${o.deadlineS}s) passed before the confirmation: it rolled back by itself`;
+        }
+      } else if (s.status !== 'applied') {
+        failure = (await txn.status()).reason.join('; ') || s.reason.join('; ') || 'the transaction failed on the host';
+      }
     } catch (err) {
-      failure = describe(err);
+      if (err instanceof DeployError) throw err;
+      if (!isConnectionLost(err)) throw err;
+      // A cut connection, or an ssh the terminal's Ctrl-C reached: try to roll back over a new one.
+      failure = `lost the connection during the transaction (${describe(err)})`;
     }
-    if (failure === undefined) return;
-    o.log(`deploy failed: ${failure}`);
-    o.log('rolling back: restoring the previous files');
-    let rollback: CheckResult;
+    // Roll back: ask the host now (it may already be doing it), then say what is true.
+    let after: TxnStatus;
     try {
-      await restore(host, backup, items);
-      await restartAll(host, plan, o.log);
-      rollback = await checkGateway({ baseUrl: o.gatewayUrl, names: routerNames(currentRouter), timeoutMs: o.timeoutMs, key: o.key, onProgress: o.log });
+      await txnVerb(r, id, 'abort');
+      after = await txn.waitFor((x) => x.status === 'rolled-back' || x.status === 'rollback-failed' || x.status === 'confirmed', false);
     } catch (err) {
-      rollback = { isOk: false, reason: describe(err) };
+      if (!isConnectionLost(err)) throw err;
+      isLockKept = true;
+      const msg = `Could not reach ${host.name} to roll back (${describe(err)}). Nothing here can confirm the transaction, so the host restores the previous files by itself ${await deadlineText(txn, startedAt)}. The lock stays until a later sync recovers it.`;
+      if (o.signal?.aborted) throw interrupted(msg);
+      throw new DeployError(`${host.name}: ${failure}. ${msg}`);
     }
-    if (rollback.isOk) throw new DeployError(`${host.name}: ${failure}. Rolled back: the previous config is serving (verified).`);
-    throw new DeployError(`${host.name}: ${failure}. Rollback restored the previous files but the gateway is not healthy: ${rollback.reason}. Check the units on ${host.name} now.`);
+    // Only a confirmation sent after the checks passed can have won (its answer was lost).
+    if (after.status === 'confirmed') return;
+    const account = await accountRollback(txn, after, o);
+    if (o.signal?.aborted) throw interrupted(account.text);
+    throw new DeployError(`${host.name}: ${failure}.\n${account.text}`);
   } finally {
-    if (stage) await removeDir(host, stage).catch(() => undefined);
-    await releaseLock(host).catch((err: unknown) => {
-      if (err instanceof RemoteCommandError) o.log(`warning: could not release the lock on ${host.name}: ${err.message}`);
-    });
+    if (!isLockKept) {
+      await releaseLock(r).catch((err: unknown) => o.log(`warning: could not release the lock on ${host.name}: ${describe(err)}`));
+    }
   }
 }
+
+async function deadlineText(txn: Txn, startedAt: number): Promise<string> {
+  // The host's deadline as the host recorded it; when the host cannot be asked, this clock's estimate.
+  try {
+    const s = await txn.status();
+    if (s.deadline) return `at ${hhmmss(s.deadline)} (its deadline)`;
+  } catch {
+    /* unreachable: estimate */
+  }
+  return `at about ${hhmmss(Math.round(startedAt / 1000) + txn.o.deadlineS)} (its deadline, ${txn.o.deadlineS}s after the start)`;
+}
+
+/** Roll back every transaction a sync left undecided, before anything else happens. */
+async function recoverAbandoned(r: Remote, o: ApplyOptions): Promise<void> {
+  for (const t of await listTxns(r)) {
+    if (TERMINAL.has(t.status) && t.decision !== '-') continue;
+    o.log(`${r.host.name}: recovering abandoned transaction ${t.id} (${t.status}): rolling it back`);
+    const txn = new Txn(r, t.id, o);
+    await txnVerb(r, t.id, 'recover');
+    const s = await txn.waitFor((x) => x.status === 'rolled-back' || x.status === 'rollback-failed' || x.status === 'confirmed' || x.status === 'stale', false);
+    if (s.status === 'confirmed') continue;
+    // What must be served now is the router.yaml the rollback put back.
+    const [restored] = await readFiles(r, [remotePath(r.host, o.routerInstall)]);
+    const account = await accountRollback(txn, s, o, routerNames(restored?.content));
+    throw new DeployError(`${r.host.name}: recovered abandoned transaction ${t.id}. ${account.text}\nNothing of this sync was applied: the host changed since the plan, run again.`);
+  }
+}
+
+async function checkSecrets(r: Remote, o: ApplyOptions): Promise<void> {
+  for (const need of o.secrets) {
+    const missing = await missingSecrets(r, need.file, need.names);
+    if (missing.length) {
+      throw new DeployError(`${r.host.name}: ${need.file} does not define ${missing.join(', ')} (needed by ${need.unit}); nothing was changed. Define the names there (homelab checks names only, never values).`);
+    }
+  }
+  if (o.keys) {
+    const k = o.keys;
+    const bad = await keysDisagree(r, k);
+    if (bad.length) {
+      throw new DeployError(`${r.host.name}: the gateway and OptiLLM keys do not agree (compared by digest on ${r.host.name}; no value left it):\n${bad.map((v) => `  ${VERDICT_TEXT[v](k)}`).join('\n')}\nNothing was changed.`);
+    }
+    o.log(`${r.host.name}: the gateway and OptiLLM keys agree (compared by digest on the host)`);
+  }
+}
+
+function manifest(r: Remote, plan: DeployPlan, o: ApplyOptions): string {
+  const words = (argv: string[]) => argv.map(shQuote).join(' ');
+  return [
+    `state=${shQuote(r.host.stateDir)}`,
+    `systemctl_argv=${shQuote(words(r.host.systemctl))}`,
+    `deadline_s=${Math.round(o.deadlineS)}`,
+    `restart_timeout=${Math.round(o.restartTimeoutS)}`,
+    `keep=${r.host.keepBackups}`,
+    `daemon_reload=${plan.isDaemonReload ? 1 : 0}`,
+    `units=${shQuote(plan.restarts.join(' '))}`,
+    '',
+  ].join('\n');
+}
+
+async function uploadTxn(r: Remote, plan: DeployPlan, id: string, o: ApplyOptions): Promise<void> {
+  const local = await mkdtemp(join(tmpdir(), 'homelab-upload-'));
+  let stage: string | undefined;
+  try {
+    const files = plan.changes.map((c, i) => [`f${i}`, c.mode, c.beforeDigest, remotePath(r.host, c.install)].join('\t')).join('\n') + '\n';
+    await Promise.all([
+      ...plan.changes.map((c, i) => writeFile(join(local, `f${i}`), c.after)),
+      writeFile(join(local, 'txn.sh'), TXN_SCRIPT),
+      writeFile(join(local, 'manifest.sh'), manifest(r, plan, o)),
+      writeFile(join(local, 'files'), files),
+    ]);
+    stage = await makeStaging(r);
+    o.log(`uploading ${plan.changes.length} file(s) to ${r.host.name}`);
+    await upload(r, [...plan.changes.map((_, i) => join(local, `f${i}`)), join(local, 'txn.sh'), join(local, 'manifest.sh'), join(local, 'files')], stage);
+    await prepareTxn(r, stage, id);
+  } catch (err) {
+    await discardTxn(r, id).catch(() => undefined);
+    throw new DeployError(`${r.host.name}: upload failed: ${describe(err)}. Nothing was installed.`);
+  } finally {
+    await rm(local, { recursive: true, force: true });
+    if (stage) await removeDir(r, stage).catch(() => undefined);
+  }
+}
+

@@ -1,6 +1,7 @@
 // Planning a deploy, purely: desired files (compile's output for one host) against observed
 // files (what is installed there) → which files change, with unified diffs, and which units to
 // reload and restart, in dependency order.
+import { createHash } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
 import type { ChalkInstance } from 'chalk';
 import type { GeneratedFile } from '../compile/render.js';
@@ -16,6 +17,8 @@ export interface FileChange {
   unit?: string;
   mode: string;
   before?: string;
+  /** sha256 of the installed file the plan saw ("-": absent): the host refuses to apply over anything else. */
+  beforeDigest: string;
   after: string;
 }
 
@@ -40,14 +43,29 @@ export function unitOrder(reg: Registry): string[] {
     .map(unitName);
 }
 
-export function planDeploy(reg: Registry, files: readonly GeneratedFile[], host: string, observed: ReadonlyMap<string, string | undefined>): DeployPlan {
+/** sha256 of a text as installed (UTF-8), or "-" for an absent file. */
+export function digestOf(text: string | undefined): string {
+  return text === undefined ? '-' : createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/**
+ * `digests` are the host's own sha256 of each observed file (exact even for bytes that are not
+ * UTF-8); without them the digest of the observed text is used.
+ */
+export function planDeploy(
+  reg: Registry,
+  files: readonly GeneratedFile[],
+  host: string,
+  observed: ReadonlyMap<string, string | undefined>,
+  digests?: ReadonlyMap<string, string>,
+): DeployPlan {
   const mine = files.filter((f) => f.host === host && f.install);
   const changes: FileChange[] = [];
   const unchanged: string[] = [];
   for (const f of mine) {
     const before = observed.get(f.install!);
     if (before === f.content) unchanged.push(f.path);
-    else changes.push({ path: f.path, install: f.install!, unit: f.unit, mode: f.mode ?? '0644', before, after: f.content });
+    else changes.push({ path: f.path, install: f.install!, unit: f.unit, mode: f.mode ?? '0644', before, beforeDigest: digests?.get(f.install!) ?? digestOf(before), after: f.content });
   }
   const units = new Set(changes.map((c) => c.unit).filter((u): u is string => !!u));
   const order = unitOrder(reg);

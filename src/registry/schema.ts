@@ -13,19 +13,25 @@ export const StorageSchema = z
   .object({ path: AbsPath, class: z.enum(['showroom', 'backroom']) })
   .strict();
 
-/** How homelab deploys to a host: the remote verbs come from here, so the Mini can use `sudo systemctl`. */
+/**
+ * How homelab deploys to a host: the remote verbs come from here, so the Mini can use `sudo systemctl`.
+ * Every key is optional: a Linux host without them uses sudo -n, sudo -n systemctl and
+ * /var/lib/homelab-deploy (src/deploy/remote.ts DEPLOY_DEFAULTS).
+ */
 export const HostDeploySchema = z
   .object({
-    /** argv prefix for privileged file operations, e.g. ["sudo", "-n"]; [] when the ssh user owns the paths. */
-    sudo: z.array(z.string().min(1)),
-    /** argv of systemctl on that host, e.g. ["sudo", "-n", "systemctl"]. */
-    systemctl: z.array(z.string().min(1)).min(1),
-    /** Directory for the deploy lock and backups (created with the sudo prefix). */
-    state_dir: AbsPath,
+    /** argv prefix for privileged file operations (default ["sudo", "-n"]); [] when the ssh user owns the paths. */
+    sudo: z.array(z.string().min(1)).optional(),
+    /** argv of systemctl on that host (default ["sudo", "-n", "systemctl"]). */
+    systemctl: z.array(z.string().min(1)).min(1).optional(),
+    /** Directory for the deploy lock, transactions and backups (default /var/lib/homelab-deploy). */
+    state_dir: AbsPath.optional(),
     /** Prefix of every install path (default "/"): a staging tree, or a test host. */
     root: AbsPath.optional(),
     /** Extra options for ssh and scp (-p PORT, -i KEY, -o Option=value). */
     ssh_options: z.array(z.string().min(1)).optional(),
+    /** How many finished deploy transactions (with their backups) the host keeps (default 10). */
+    keep_backups: z.number().int().min(1).optional(),
   })
   .strict();
 

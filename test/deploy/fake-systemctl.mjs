@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // systemctl on the test "gateway host" (systemd does not run here): logs every call to
-// $STATE/systemctl.log; `restart litellm-orch.service` (re)starts fake-gateway.mjs on the
-// deployed router.yaml and fails, like systemd would report, when it does not come up.
+// $STATE/systemctl.log and restarts every unit for real: `restart X.service` stops the process
+// of X (pid in $STATE/X.pid) and starts it again — fake-gateway.mjs on the deployed router.yaml
+// for the gateway, a stand-in process for the others — and fails, as systemd reports it, when
+// the gateway does not come up. Faults: $STATE/hang-once names a unit whose next restart hangs
+// (until the caller kills it); the file is consumed.
 // usage: fake-systemctl.mjs STATE_DIR ROUTER_PATH PORT <systemctl args…>
-import { appendFileSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -11,9 +14,19 @@ import { fileURLToPath } from 'node:url';
 
 const [state, router, port, ...args] = process.argv.slice(2);
 appendFileSync(join(state, 'systemctl.log'), `${args.join(' ')}\n`);
-if (args[0] !== 'restart' || args[1] !== 'litellm-orch.service') process.exit(0);
+if (args[0] !== 'restart') process.exit(0);
+const unit = args[1].replace(/\.service$/, '');
+const here = dirname(fileURLToPath(import.meta.url));
 
-const pidFile = join(state, 'gateway.pid');
+const hang = join(state, 'hang-once');
+if (existsSync(hang) && readFileSync(hang, 'utf8').trim() === unit) {
+  rmSync(hang);
+  setInterval(() => {}, 1000);
+  await new Promise(() => {});
+}
+
+const isGateway = unit === 'litellm-orch';
+const pidFile = join(state, isGateway ? 'gateway.pid' : `${unit}.pid`);
 if (existsSync(pidFile)) {
   try {
     process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGTERM');
@@ -23,10 +36,17 @@ const isOpen = () => new Promise((r) => {
   const s = connect(Number(port), '127.0.0.1', () => { s.destroy(); r(true); });
   s.on('error', () => r(false));
 });
-for (let i = 0; i < 50 && (await isOpen()); i++) await new Promise((r) => setTimeout(r, 50));
-const logFile = join(state, 'gateway.log');
+const logFile = join(state, `${unit}.log`);
 const out = openSync(logFile, 'a');
-const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'fake-gateway.mjs'), router, port, state], { detached: true, stdio: ['ignore', out, out] });
+if (!isGateway) {
+  // A stand-in for a unit homelab does not test here: a process that runs until stopped.
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], { detached: true, stdio: ['ignore', out, out] });
+  writeFileSync(pidFile, String(child.pid));
+  child.unref();
+  process.exit(0);
+}
+for (let i = 0; i < 50 && (await isOpen()); i++) await new Promise((r) => setTimeout(r, 50));
+const child = spawn(process.execPath, [join(here, 'fake-gateway.mjs'), router, port, state], { detached: true, stdio: ['ignore', out, out] });
 writeFileSync(pidFile, String(child.pid));
 let exited = false;
 child.on('exit', () => (exited = true));

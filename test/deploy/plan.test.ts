@@ -30,7 +30,7 @@ describe('planDeploy', () => {
 
   it('never shows a secret in a diff, even one a person left in an installed file', () => {
     const envLocal = files.find((f) => f.path.endsWith('env.local'))!;
-    const diff = unifiedDiff({ path: envLocal.path, install: envLocal.install!, mode: '0644', before: 'LITELLM_MASTER_KEY=hunter2-very-secret\nX=sk-abcdefghijklmnopqrstu\n', after: envLocal.content });
+    const diff = unifiedDiff({ path: envLocal.path, install: envLocal.install!, mode: '0644', beforeDigest: '-', before: 'LITELLM_MASTER_KEY=hunter2-very-secret\nX=sk-abcdefghijklmnopqrstu\n', after: envLocal.content });
     expect(diff).not.toContain('hunter2');
     expect(diff).not.toContain('sk-abcdefghijklmnopqrstu');
     expect(diff).toContain('-LITELLM_MASTER_KEY=<redacted>');
@@ -44,5 +44,15 @@ describe('planDeploy', () => {
     expect(text).toContain('create /etc/homelab-llm/mcp-registry.json');
     expect(text).toContain('no unit to restart');
     expect(text).toContain('not managed by homelab');
+  });
+});
+
+describe('remoteHost', () => {
+  it('uses the documented defaults for a host without a deploy block', async () => {
+    const { remoteHost } = await import('../../src/deploy/remote.js');
+    const { readTexts, ROOT } = await import('../helpers.js');
+    const example = load(readTexts(`${ROOT}/test/fixtures/_example-no-deploy/registry`));
+    expect(example.hosts.mini!.deploy).toBeUndefined();
+    expect(remoteHost(example, 'mini')).toMatchObject({ sudo: ['sudo', '-n'], systemctl: ['sudo', '-n', 'systemctl'], stateDir: '/var/lib/homelab-deploy', root: '/', keepBackups: 10 });
   });
 });

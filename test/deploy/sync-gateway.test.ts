@@ -3,46 +3,22 @@
 // stand-in LiteLLM (fake-gateway.mjs) on the deployed router.yaml — LiteLLM itself cannot be
 // installed here. Fault scenarios: a gateway that fails its health check after the restart
 // (rollback), a connection cut mid-upload, a held lock, a missing secret, a no-op sync.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyShipped, editYaml, runCli, shippedTexts, studioUpstreams, tmpDir, type Texts } from '../helpers.js';
+import { copyShipped, editYaml, runCli } from '../helpers.js';
+import {
+  HERE, makeHost, MLX_BASE as mlxBase, registryFor, remoteFile, ROUTER, SELECTOR_ENV, served as servedBy, stopUnits, systemctlLog as logOf, until, withNewModel, writeSecrets,
+  type TestHost,
+} from './harness.js';
 import { freePort, startSshd, type Sshd } from './sshd.js';
 
-const HERE = resolve(import.meta.dirname);
-const ROUTER = '/home/christopherbailey/homelab-llm/layer-gateway/litellm-orch/config/router.yaml';
-const SELECTOR_ENV = '/etc/optillm-proxy/env';
-const work = tmpDir('homelab-sync-');
-const root = join(work, 'host-root');
-const state = join(work, 'host-state');
+let h: TestHost;
 let sshd: Sshd;
-let gwPort: number;
 let repo: string;
-
-const mlxBase = JSON.parse(readFileSync(join(HERE, '../fixtures/_mlx/unchanged.json'), 'utf8'));
-
-function registryFor(options: string[]): Texts {
-  let t = studioUpstreams(shippedTexts());
-  const id = `ep_litellm_gateway_${gwPort}`;
-  t = {
-    ...t,
-    'endpoints.yaml': t['endpoints.yaml']!.replace('ep_litellm_gateway_4000:', `${id}:`).replace(/(litellm-gateway\n\s+kind: litellm\n\s+host: mini\n\s+)port: 4000/, `$1port: ${gwPort}`),
-    'settings.yaml': t['settings.yaml']!.replace('endpoint: ep_litellm_gateway_4000', `endpoint: ${id}`),
-    'ports.lock.yaml': t['ports.lock.yaml']!.replace('port: 4000, service: litellm-gateway', `port: ${gwPort}, service: litellm-gateway`),
-  };
-  return editYaml(t, 'hosts.yaml', (d) => {
-    d.setIn(['hosts', 'mini', 'address'], '127.0.0.1');
-    d.setIn(['hosts', 'mini', 'ssh'], `${sshd.user}@127.0.0.1`);
-    d.setIn(['hosts', 'mini', 'deploy'], {
-      sudo: [],
-      systemctl: [process.execPath, join(HERE, 'fake-systemctl.mjs'), state, join(root, ROUTER), String(gwPort)],
-      state_dir: state,
-      root,
-      ssh_options: options,
-    });
-  });
-}
+let work: string;
+let state: string;
 
 function setSshOptions(options: string[]): void {
   const path = join(repo, 'registry/hosts.yaml');
@@ -50,52 +26,44 @@ function setSshOptions(options: string[]): void {
   writeFileSync(path, t['hosts.yaml']!);
 }
 
-async function sync(mlx: unknown, extra: string[] = ['--yes']) {
-  const file = join(work, `mlx-${Date.now()}.json`);
+function mlxFile(mlx: unknown): string {
+  const file = join(work, `mlx-${Date.now()}-${Math.random()}.json`);
   writeFileSync(file, JSON.stringify(mlx));
-  return runCli(['sync-gateway', '--mlx-registry', file, '--timeout', '8', ...extra], repo);
+  return file;
 }
 
-const remote = (install: string) => join(root, install);
-const systemctlLog = () => (existsSync(join(state, 'systemctl.log')) ? readFileSync(join(state, 'systemctl.log'), 'utf8').trim().split('\n') : []);
-async function served(): Promise<string[]> {
-  const res = await fetch(`http://127.0.0.1:${gwPort}/v1/models`);
-  return ((await res.json()) as { data: { id: string }[] }).data.map((m) => m.id);
+async function sync(mlx: unknown, extra: string[] = ['--yes']) {
+  return runCli(['sync-gateway', '--mlx-registry', mlxFile(mlx), '--timeout', '8', ...extra], repo);
 }
 
-function withNewModel(extra = 1) {
-  const next = structuredClone(mlxBase);
-  for (let i = 0; i < extra; i++) {
-    // registry.json as mlxctl writes it: by slug, the handle in model_id
-    next.models[`devstral-small-2507-4bit${i ? `-v${i}` : ''}`] = {
-      repo_id: `mlx-community/Devstral-Small-2507-4bit${i ? `-v${i}` : ''}`,
-      model_id: `mlx-devstral-small-2507-4bit${i ? `-v${i}` : ''}`,
-      cache_path: `/Users/thestudio/models/hf/hub/models--mlx-community--Devstral-Small-2507-4bit-${i}`,
-      port: 8106, context_length: 131072, max_output_tokens: 32768,
-    };
-  }
-  return next;
+const remote = (install: string) => remoteFile(h, install);
+const systemctlLog = () => logOf(h);
+const served = () => servedBy(h);
+/** A sync running in its own process, to be signalled; stderr as it grows. */
+function startSync(mlx: unknown, timeoutS: number) {
+  const child = spawn(process.execPath, [join(HERE, '../../dist/cli/main.js'), 'sync-gateway', '--yes', '--timeout', String(timeoutS), '--mlx-registry', mlxFile(mlx)], { cwd: repo, env: { ...process.env, NO_COLOR: '1' } });
+  const out = { stderr: '', child, exited: new Promise<number | null>((r) => child.on('exit', (code) => r(code))) };
+  child.stderr.on('data', (d: Buffer) => (out.stderr += d.toString()));
+  return out;
 }
+
+const lastLines = (text: string, n: number) => text.trimEnd().split('\n').slice(-n);
 
 beforeAll(async () => {
+  h = makeHost(await freePort());
+  work = h.work;
+  state = h.state;
   sshd = await startSshd(join(work, 'ssh'));
-  gwPort = await freePort();
-  repo = copyShipped(registryFor(sshd.options));
+  repo = copyShipped(registryFor(h, `${sshd.user}@127.0.0.1`, { ssh_options: sshd.options }));
   const compiled = await runCli(['compile'], repo);
   expect(compiled.code, compiled.stderr).toBe(0);
-  mkdirSync(join(root, 'etc/homelab-llm'), { recursive: true });
-  mkdirSync(join(root, 'etc/optillm-proxy'), { recursive: true });
-  // Placeholder values: the deploy checks names only and never reads values back.
-  writeFileSync(join(root, 'etc/homelab-llm/litellm.secrets.env'), 'LITELLM_MASTER_KEY=placeholder-1\nOPTILLM_API_KEY=placeholder-2\n', { mode: 0o600 });
-  writeFileSync(join(root, 'etc/optillm-proxy/secrets.env'), 'OPENAI_API_KEY=placeholder-1\n', { mode: 0o600 });
+  // Placeholder values; OptiLLM's secrets file lacks a name at first.
+  writeSecrets(h);
+  writeFileSync(join(h.root, 'etc/optillm-proxy/secrets.env'), 'OPENAI_API_KEY=placeholder-master\n', { mode: 0o600 });
 });
 
 afterAll(() => {
-  try {
-    process.kill(Number(readFileSync(join(state, 'gateway.pid'), 'utf8')), 'SIGTERM');
-  } catch {
-    /* not started */
-  }
+  stopUnits(h);
   sshd?.stop();
 });
 
@@ -107,7 +75,7 @@ describe('homelab sync-gateway over ssh', () => {
     expect(r.stderr).not.toContain('placeholder');
     expect(existsSync(remote(ROUTER))).toBe(false);
     expect(existsSync(join(state, 'lock'))).toBe(false);
-    writeFileSync(join(root, 'etc/optillm-proxy/secrets.env'), 'OPENAI_API_KEY=placeholder-1\nOPTILLM_PROXY_KEY=placeholder-2\n', { mode: 0o600 });
+    writeSecrets(h);
   });
 
   it('--plan shows the files to create and the restarts, and changes nothing', async () => {
@@ -131,7 +99,9 @@ describe('homelab sync-gateway over ssh', () => {
   it('deploys every gateway-host file, restarts in dependency order and verifies the served list', async () => {
     const r = await sync(mlxBase);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('deployed and verified');
+    expect(lastLines(r.stdout, 1)).toEqual(['mini: deployed and verified.']);
+    expect(r.stderr).toMatch(/applied: the host rolls back by itself at [\d:]+ UTC unless confirmed/);
+    expect(r.stderr).toContain('the gateway and OptiLLM keys agree (compared by digest on the host)');
     expect(readFileSync(remote(ROUTER), 'utf8')).toBe(readFileSync(join(repo, 'generated/mini/litellm-orch/router.yaml'), 'utf8'));
     expect(existsSync(remote('/etc/systemd/system/optillm-proxy.service'))).toBe(true);
     expect(systemctlLog()).toEqual(['daemon-reload', 'restart ov-server.service', 'restart litellm-orch.service', 'restart optillm-proxy.service']);
@@ -145,7 +115,8 @@ describe('homelab sync-gateway over ssh', () => {
     const mtime = statSync(remote(ROUTER)).mtimeMs;
     const r = await sync(mlxBase);
     expect(r.code).toBe(0);
-    expect(r.stdout, r.stdout).toContain('nothing to do');
+    expect(lastLines(r.stdout, 1)).toEqual(['mini: nothing to change; the gateway serves this lineup (verified).']);
+    expect(r.stderr).toContain('/v1/models lists exactly the');
     expect(systemctlLog().length).toBe(before);
     expect(statSync(remote(ROUTER)).mtimeMs).toBe(mtime);
   });
@@ -169,7 +140,10 @@ describe('homelab sync-gateway over ssh', () => {
     const r = await sync(withNewModel(2));
     rmSync(join(state, 'poison'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('Rolled back: the previous config is serving (verified)');
+    expect(lastLines(r.stderr, 2)).toEqual([
+      expect.stringMatching(/^homelab: mini: restart litellm-orch failed: litellm-orch\.service failed to start: deployment mlx-devstral-small-2507-4bit-v1 rejected\.$/),
+      'Rolled back: the previous files are restored (checked by digest on mini) and the previous config is serving (verified).',
+    ]);
     expect(readFileSync(remote(ROUTER), 'utf8')).toBe(oldRouter);
     expect(await served()).not.toContain('mlx-devstral-small-2507-4bit-v1');
     expect(await served()).toContain('mlx-devstral-small-2507-4bit');
@@ -179,10 +153,11 @@ describe('homelab sync-gateway over ssh', () => {
 
   it('refuses while another sync holds the lock, and leaves that lock alone', async () => {
     mkdirSync(join(state, 'lock'));
-    writeFileSync(join(state, 'lock/owner'), 'studio pid 4242 since 2026-11-23T06:00:00Z\n');
+    const since = new Date().toISOString();
+    writeFileSync(join(state, 'lock/owner'), `client=studio\npid=4242\nstarted=${since}\ntxn=T9\n`);
     const r = await sync(withNewModel(2));
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('another sync holds the deploy lock (studio pid 4242');
+    expect(lastLines(r.stderr, 1)).toEqual([`homelab: mini: another sync holds the deploy lock: studio pid 4242, since ${since} (transaction T9). Nothing was changed. Wait for it to finish, then run again.`]);
     expect(existsSync(join(state, 'lock/owner'))).toBe(true);
     rmSync(join(state, 'lock'), { recursive: true });
   });
@@ -209,11 +184,64 @@ describe('homelab sync-gateway over ssh', () => {
     const r = await sync(withNewModel(300));
     setSshOptions(sshd.options);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('upload failed');
-    expect(r.stderr).toContain('the previous config is serving');
+    expect(lastLines(r.stderr, 1)).toEqual([expect.stringMatching(/^homelab: mini: upload failed: ssh could not reach .* or the connection was cut.*\. Nothing was installed\.$/)]);
     expect(readFileSync(remote(ROUTER), 'utf8')).toBe(oldRouter);
     expect(systemctlLog().length).toBe(before);
     expect(existsSync(join(state, 'lock'))).toBe(false);
     expect(await served()).toContain('mlx-devstral-small-2507-4bit');
   });
+
+  it('Ctrl-C (SIGINT) while a restart hangs: rolled back at once, exit 130, lock released, old list verified', async () => {
+    const oldRouter = readFileSync(remote(ROUTER), 'utf8');
+    writeFileSync(join(state, 'hang-once'), 'litellm-orch\n');
+    const before = systemctlLog().length;
+    const run = startSync(withNewModel(3), 8);
+    await until(() => systemctlLog().slice(before).includes('restart litellm-orch.service'), 30_000);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(lastLines(run.stderr, 1)).toEqual(['homelab: mini: interrupted by SIGINT: Rolled back: the previous files are restored (checked by digest on mini) and the previous config is serving (verified).']);
+    expect(readFileSync(remote(ROUTER), 'utf8')).toBe(oldRouter);
+    expect(await served()).not.toContain('mlx-devstral-small-2507-4bit-v2');
+    expect(existsSync(join(state, 'lock'))).toBe(false);
+  }, 60_000);
+
+  it('SIGTERM while the served list is being verified: rolled back, exit 143', async () => {
+    const oldRouter = readFileSync(remote(ROUTER), 'utf8');
+    writeFileSync(join(state, 'hide'), 'mlx-devstral-small-2507-4bit-v3\n');
+    const before = systemctlLog().length;
+    const run = startSync(withNewModel(4), 30);
+    await until(() => run.stderr.includes('waiting for the gateway'), 30_000);
+    run.child.kill('SIGTERM');
+    const code = await run.exited;
+    rmSync(join(state, 'hide'));
+    expect(code).toBe(143);
+    expect(systemctlLog().slice(before)).toEqual(['restart litellm-orch.service', 'restart litellm-orch.service']);
+    expect(lastLines(run.stderr, 1)).toEqual(['homelab: mini: interrupted by SIGTERM: Rolled back: the previous files are restored (checked by digest on mini) and the previous config is serving (verified).']);
+    expect(readFileSync(remote(ROUTER), 'utf8')).toBe(oldRouter);
+    expect(existsSync(join(state, 'lock'))).toBe(false);
+  }, 60_000);
+
+  it('proves on the host, by digest only, that the gateway and OptiLLM keys agree; no value leaves the host', async () => {
+    writeSecrets(h, { sent: 'sk-gateway-to-optillm-1234', inbound: 'inbound-other-5678', upstream: 'upstream-other-9012' });
+    const r = await sync(withNewModel(2));
+    writeSecrets(h);
+    expect(r.code).toBe(1);
+    expect(lastLines(r.stderr, 5)).toEqual([
+      'homelab: mini: the gateway and OptiLLM keys do not agree (compared by digest on mini; no value left it):',
+      '  OPTILLM_PROXY_KEY in /etc/optillm-proxy/secrets.env differs from OPTILLM_API_KEY in /etc/homelab-llm/litellm.secrets.env: OptiLLM would refuse every request of the gateway',
+      "  OPENAI_API_KEY in /etc/optillm-proxy/secrets.env is not the gateway's LITELLM_MASTER_KEY: the gateway would refuse every call-back of OptiLLM",
+      '  OPTILLM_API_KEY in /etc/homelab-llm/litellm.secrets.env starts with sk- but is not a key the gateway accepts: OptiLLM forwards an sk- bearer upstream (optillm/server.py, v0.3.12) and the gateway would refuse it; give it another prefix or make it LITELLM_MASTER_KEY',
+      'Nothing was changed.',
+    ]);
+    for (const value of ['sk-gateway', '1234', '5678', '9012', 'placeholder']) expect(r.stdout + r.stderr).not.toContain(value);
+    expect(existsSync(join(state, 'lock'))).toBe(false);
+    // An sk- key that equals the master key is accepted by the gateway: fine.
+    writeSecrets(h, { master: 'sk-master-key-0000', sent: 'sk-master-key-0000' });
+    const ok = await sync(withNewModel(2), ['--plan']);
+    expect(ok.code).toBe(0);
+    const applied = await sync(withNewModel(2));
+    writeSecrets(h);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stderr).toContain('keys agree');
+  }, 60_000);
 });

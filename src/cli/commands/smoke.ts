@@ -1,0 +1,29 @@
+import { gatewayBaseUrl, renderSmokeTable, smoke, smokeHandles } from '../../app/smoke.js';
+import { UsageError } from '../../errors.js';
+import { loadRegistry } from '../../registry/read.js';
+import { colorFor, printDiagnostics } from '../report.js';
+
+export interface SmokeCmdOptions {
+  registry: string;
+  gateway?: string;
+  timeout: string;
+  format: 'text' | 'json';
+}
+
+/** A one-token chat completion per handle through the gateway; exit 1 when any fails. */
+export async function smokeCmd(handles: string[], o: SmokeCmdOptions): Promise<number> {
+  const loaded = await loadRegistry(o.registry);
+  if (!loaded.registry) {
+    printDiagnostics(loaded.diagnostics, o.format === 'json' ? 'json' : 'text');
+    return 1;
+  }
+  const timeoutMs = Number(o.timeout);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout takes milliseconds, got "${o.timeout}"`);
+  if (o.gateway && !/^https?:\/\/[^/]+$/.test(o.gateway.replace(/\/$/, ''))) throw new UsageError(`--gateway takes http://host:port, got "${o.gateway}"`);
+  const reg = loaded.registry;
+  const baseUrl = o.gateway?.replace(/\/$/, '') ?? gatewayBaseUrl(reg);
+  const results = await smoke(reg, smokeHandles(reg, handles), { baseUrl, key: process.env.HOMELAB_GATEWAY_KEY, timeoutMs });
+  const isOk = results.every((r) => r.isOk);
+  process.stdout.write(o.format === 'json' ? JSON.stringify({ ok: isOk, gateway: baseUrl, results }, null, 2) + '\n' : renderSmokeTable(results, colorFor(process.stdout)));
+  return isOk ? 0 : 1;
+}

@@ -1,0 +1,279 @@
+// Every fault path of sync-gateway's transaction, in-process and fast: the deploy's argv runs
+// here through an injected transport (what sshd would run on the host), against the test host
+// of harness.ts whose stand-ins restart for real. Each scenario ends by checking what the host
+// installs and what the stand-in gateway serves, not only what was printed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deploy, isPrepared, observe, prepareSync, type DeployOptions } from '../../src/app/sync-gateway.js';
+import { DeployInterrupted } from '../../src/deploy/apply.js';
+import { DeployError, RemoteCommandError } from '../../src/errors.js';
+import { copyShipped } from '../helpers.js';
+import {
+  fault, localTransport, makeHost, MLX_BASE, remoteFile, registryFor, ROUTER, served, stopUnits, systemctlLog, until, withNewModel, writeSecrets,
+  type Hook, type TestHost,
+} from './harness.js';
+import { freePort } from './sshd.js';
+
+const NEW = 'mlx-devstral-small-2507-4bit';
+let h: TestHost;
+let repo: string;
+let baseRouter: string;
+
+type Extra = Partial<DeployOptions> & { hook?: Hook; beforeDeploy?: () => void };
+
+async function prepare(mlx: unknown) {
+  const file = join(h.work, `mlx-${Math.random()}.json`);
+  writeFileSync(file, JSON.stringify(mlx));
+  const p = await prepareSync({ registryDir: join(repo, 'registry'), outDir: join(repo, 'generated'), mlxRegistry: file, isPrune: false });
+  if (!isPrepared(p)) throw new Error(JSON.stringify(p.diagnostics));
+  return p;
+}
+
+async function sync(mlx: unknown, o: Extra = {}) {
+  const p = await prepare(mlx);
+  const transport = localTransport(o.hook);
+  const observed = await observe(p, join(repo, 'generated'), false, false, localTransport());
+  o.beforeDeploy?.();
+  const logs: string[] = [];
+  const err = await deploy(p, observed, { verifyTimeoutMs: 4000, deadlineS: 60, restartTimeoutS: 10, pollMs: 100, log: (l) => logs.push(l), transport, ...o }).then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
+  return { err, logs, p, observed };
+}
+
+const router = () => readFileSync(remoteFile(h, ROUTER), 'utf8');
+const lockHeld = () => existsSync(join(h.state, 'lock'));
+const txns = () => (existsSync(join(h.state, 'txn')) ? readdirSync(join(h.state, 'txn')).sort() : []);
+const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!;
+function writeLock(pid: number, txn = 'none') {
+  rmSync(join(h.state, 'lock'), { recursive: true, force: true });
+  writeFileSync(join(h.state, 'lock.owner'), `client=${hostname()}\npid=${pid}\nstarted=2026-11-23T06:00:00.000Z\ntxn=${txn}\n`);
+  spawnSync('sh', ['-c', `mkdir "$1/lock" && mv "$1/lock.owner" "$1/lock/owner"`, 'sh', h.state]);
+}
+
+async function expectBase() {
+  expect(router()).toBe(baseRouter);
+  expect(await served(h)).not.toContain(NEW);
+  expect(lockHeld()).toBe(false);
+}
+
+beforeAll(async () => {
+  h = makeHost(await freePort());
+  writeSecrets(h);
+  repo = copyShipped(registryFor(h, 'tester@127.0.0.1', { keep_backups: 3 }));
+  const first = await sync(MLX_BASE);
+  expect(first.err, first.logs.join('\n')).toBeUndefined();
+  baseRouter = router();
+}, 60_000);
+
+afterAll(() => stopUnits(h));
+
+describe('sync-gateway transaction faults (in-process transport)', () => {
+  it('restarts every unit of the first deploy for real, in order, and confirms after verifying', async () => {
+    expect(systemctlLog(h)).toEqual(['daemon-reload', 'restart ov-server.service', 'restart litellm-orch.service', 'restart optillm-proxy.service']);
+    for (const unit of ['ov-server', 'optillm-proxy']) expect(() => process.kill(Number(readFileSync(join(h.state, `${unit}.pid`), 'utf8')), 0)).not.toThrow();
+    const [id] = txns();
+    expect(readFileSync(join(h.state, 'txn', id!, 'status'), 'utf8').trim()).toBe('confirmed');
+    expect(lockHeld()).toBe(false);
+  });
+
+  it('a gateway that never lists the new model is rolled back, and "verified" is said of the old list only', async () => {
+    writeFileSync(join(h.state, 'hide'), `${NEW}\n`);
+    const r = await sync(withNewModel());
+    rmSync(join(h.state, 'hide'));
+    expect(r.err).toBeInstanceOf(DeployError);
+    expect(r.err!.message).toContain(`/v1/models lacks 1 of`);
+    expect(r.err!.message).toContain('Rolled back: the previous files are restored (checked by digest on mini) and the previous config is serving (verified).');
+    await expectBase();
+  }, 30_000);
+
+  it('a restart that hangs is reported as a timeout, not as an unreachable host, and rolled back', async () => {
+    writeFileSync(join(h.state, 'hang-once'), 'litellm-orch\n');
+    const r = await sync(withNewModel(), { restartTimeoutS: 2 });
+    expect(r.err!.message).toContain('restart litellm-orch timed out after 2s');
+    expect(r.err!.message).not.toMatch(/could not reach|connection/);
+    expect(r.err!.message).toContain('(verified)');
+    await expectBase();
+  }, 30_000);
+
+  it('SIGINT while a restart hangs rolls back at once, releases the lock and says what is installed', async () => {
+    writeFileSync(join(h.state, 'hang-once'), 'litellm-orch\n');
+    const abort = new AbortController();
+    const before = systemctlLog(h).length;
+    const running = sync(withNewModel(), { restartTimeoutS: 60, signal: abort.signal });
+    await until(() => systemctlLog(h).slice(before).includes('restart litellm-orch.service'));
+    const started = Date.now();
+    abort.abort('SIGINT');
+    const r = await running;
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(r.err).toBeInstanceOf(DeployInterrupted);
+    expect((r.err as DeployInterrupted).signalName).toBe('SIGINT');
+    expect(r.err!.message).toMatch(/^mini: interrupted by SIGINT: Rolled back: .* \(verified\)\.$/);
+    await expectBase();
+  }, 40_000);
+
+  it('a Ctrl-C that also kills the ssh in flight still rolls back over a new connection', async () => {
+    writeFileSync(join(h.state, 'hang-once'), 'litellm-orch\n');
+    const abort = new AbortController();
+    const before = systemctlLog(h).length;
+    let isKilled = false;
+    // The terminal's SIGINT reaches the whole process group: the status poll in flight dies.
+    const hook: Hook = ({ argv }) => {
+      if (abort.signal.aborted && !isKilled && argv.includes('status')) {
+        isKilled = true;
+        throw fault(argv, 255, 'Killed by signal 2.\n');
+      }
+    };
+    const running = sync(withNewModel(), { restartTimeoutS: 60, signal: abort.signal, hook });
+    await until(() => systemctlLog(h).slice(before).includes('restart litellm-orch.service'));
+    abort.abort('SIGINT');
+    const r = await running;
+    expect(isKilled).toBe(true);
+    expect(r.err!.message).toMatch(/^mini: interrupted by SIGINT: Rolled back: .* \(verified\)\.$/);
+    await expectBase();
+  }, 40_000);
+
+  it('a failed restore says "rollback FAILED", lists the files still new and the command to restore by hand', async () => {
+    writeFileSync(join(h.state, 'hide'), `${NEW}\n`);
+    const hook: Hook = ({ argv }) => {
+      if (argv.includes('abort')) for (const t of txns()) rmSync(join(h.state, 'txn', t, 'backup', 'f0'), { force: true });
+    };
+    const r = await sync(withNewModel(), { hook });
+    rmSync(join(h.state, 'hide'));
+    expect(r.err!.message).toContain(`rollback FAILED on mini: these files are still the new version:\n  ${remoteFile(h, ROUTER)}`);
+    expect(r.err!.message).toMatch(/restore them by hand: ssh tester@127\.0\.0\.1 sh \S+\/txn\.sh rollback \S+/);
+    expect(r.err!.message).not.toContain('restored (checked');
+    expect(router()).toContain(NEW);
+    expect(lockHeld()).toBe(false);
+    // Put the base back the ordinary way.
+    expect((await sync(MLX_BASE)).err).toBeUndefined();
+    await expectBase();
+  }, 40_000);
+
+  it('a plan made before another sync applied is refused under the lock: "the host changed since the plan"', async () => {
+    const other = { ...structuredClone(MLX_BASE) };
+    other.models['other-model-4bit'] = { ...withNewModel().models['devstral-small-2507-4bit'], model_id: 'mlx-other-model-4bit', repo_id: 'mlx-community/other-4bit', cache_path: '/Users/thestudio/models/hf/hub/other' };
+    const late = await prepare(withNewModel());
+    const lateObserved = await observe(late, join(repo, 'generated'), false, false, localTransport());
+    expect((await sync(other)).err).toBeUndefined();
+    const afterOther = router();
+    const logs: string[] = [];
+    const err = await deploy(late, lateObserved, { verifyTimeoutMs: 4000, deadlineS: 60, restartTimeoutS: 10, pollMs: 100, log: (l) => logs.push(l), transport: localTransport() }).catch((e: Error) => e);
+    expect(err!.message).toMatch(/^mini: the host changed since the plan \(.*router\.yaml.*\); nothing was installed\. Run again\.$/);
+    expect(router()).toBe(afterOther);
+    expect(await served(h)).toContain('mlx-other-model-4bit');
+    expect(lockHeld()).toBe(false);
+    expect((await sync(MLX_BASE)).err).toBeUndefined();
+  }, 40_000);
+
+  it('sudo -n refused: says so, changes nothing', async () => {
+    const hook: Hook = ({ argv }) => {
+      throw fault(argv, 1, 'sudo: a password is required\n');
+    };
+    const r = await sync(withNewModel(), { hook });
+    expect(r.err).toBeInstanceOf(RemoteCommandError);
+    expect(r.err!.message).toMatch(/^sudo -n was refused on mini \(sudo: a password is required\): let the deploy user run sh and systemctl there without a password/);
+    await expectBase();
+  });
+
+  it('a full disk during the upload installs nothing and leaves no transaction behind', async () => {
+    const before = txns();
+    const hook: Hook = ({ kind, argv }) => {
+      if (kind === 'upload') throw fault(argv, 1, 'scp: /tmp/homelab-stage.x/f0: No space left on device\n');
+    };
+    const r = await sync(withNewModel(), { hook });
+    expect(r.err!.message).toBe('mini: upload failed: the disk is full on mini (scp: /tmp/homelab-stage.x/f0: No space left on device). Nothing was installed.');
+    expect(txns()).toEqual(before);
+    await expectBase();
+  });
+
+  it('a lock whose owner lives is refused even with --break-lock; one whose owner is gone needs --break-lock', async () => {
+    writeLock(process.pid, 'T1');
+    let r = await sync(withNewModel(), { breakLock: true });
+    expect(r.err!.message).toBe(`mini: another sync holds the deploy lock: ${hostname()} pid ${process.pid}, since 2026-11-23T06:00:00.000Z (transaction T1). Nothing was changed. --break-lock refused: that sync is still running; Wait for it to finish, then run again.`);
+    const pid = deadPid();
+    writeLock(pid, 'T1');
+    r = await sync(withNewModel());
+    expect(r.err!.message).toBe(`mini: the deploy lock is held by ${hostname()} pid ${pid}, since 2026-11-23T06:00:00.000Z (transaction T1), but that sync is gone (process ${pid} is no longer running on ${hostname()}). Nothing was changed. Run again with --break-lock to recover its transaction and take the lock.`);
+    expect(router()).toBe(baseRouter);
+    r = await sync(MLX_BASE, { breakLock: true });
+    expect(r.err).toBeUndefined();
+    expect(r.logs.join('\n')).toContain(`breaking the lock of ${hostname()} pid ${pid}`);
+    await expectBase();
+  }, 30_000);
+
+  it('a client that loses the host after the start leaves the rollback to the host, which does it at its deadline', async () => {
+    let isCut = false;
+    const hook: Hook = ({ argv, input }) => {
+      if (isCut) throw fault(argv, 255, 'Connection closed by 127.0.0.1 port 22\n');
+      if (input.includes('setsid')) isCut = true;
+    };
+    const r = await sync(withNewModel(), { hook, deadlineS: 4 });
+    expect(r.err!.message).toMatch(
+      /^mini: lost the connection during the transaction \(ssh could not reach tester@127\.0\.0\.1 .*\)\. Could not reach mini to roll back \(.*\)\. Nothing here can confirm the transaction, so the host restores the previous files by itself at about \d\d:\d\d:\d\d UTC \(its deadline, 4s after the start\)\. The lock stays until a later sync recovers it\.$/,
+    );
+    expect(lockHeld()).toBe(true);
+    const status = join(h.state, 'txn', txns().at(-1)!, 'status');
+    await until(() => existsSync(status) && readFileSync(status, 'utf8').trim() === 'rolled-back', 20_000);
+    expect(router()).toBe(baseRouter);
+    expect(readFileSync(join(status, '../events'), 'utf8')).toMatch(/applied: the host rolls back by itself at [\d:]+ UTC unless confirmed\n.*the deadline passed without confirmation\n/);
+    expect(await served(h)).not.toContain(NEW);
+    // This process is the owner and still runs: the lock is not broken for it. A dead owner's is.
+    writeLock(deadPid(), txns().at(-1));
+    expect((await sync(MLX_BASE, { breakLock: true })).err).toBeUndefined();
+    await expectBase();
+  }, 40_000);
+
+  it('an abandoned transaction (its runner killed, undecided) is rolled back by the next sync before anything else', async () => {
+    let isCut = false;
+    const hook: Hook = async ({ argv, input }) => {
+      if (isCut) throw fault(argv, 255, 'Connection closed\n');
+      if (input.includes('setsid')) isCut = true;
+    };
+    const r = await sync(withNewModel(), { hook, deadlineS: 600 });
+    expect(r.err!.message).toContain('lost the connection');
+    const id = txns().at(-1)!;
+    const status = () => readFileSync(join(h.state, 'txn', id, 'status'), 'utf8').trim();
+    await until(() => existsSync(join(h.state, 'txn', id, 'status')) && status() === 'applied');
+    process.kill(Number(readFileSync(join(h.state, 'txn', id, 'runner.pid'), 'utf8')), 'SIGKILL');
+    expect(router()).toContain(NEW);
+    writeLock(deadPid(), id);
+    const next = await sync(withNewModel(), { breakLock: true });
+    expect(next.err!.message).toContain(`mini: recovered abandoned transaction ${id}. Rolled back: the previous files are restored (checked by digest on mini) and the previous config is serving (verified).`);
+    expect(next.err!.message).toMatch(/run again\.$/);
+    await expectBase();
+  }, 40_000);
+
+  it('--smoke: a handle that fails its one-token request rolls the sync back; one that answers is confirmed', async () => {
+    writeFileSync(join(h.state, 'fail-chat'), `${NEW}\n`);
+    let r = await sync(withNewModel(), { isSmoke: true });
+    rmSync(join(h.state, 'fail-chat'));
+    expect(r.err!.message).toMatch(new RegExp(`^mini: smoke failed for ${NEW} \\(HTTP 500: .*upstream connection refused.*\\)\\.\\nRolled back: .*\\(verified\\)\\.$`));
+    await expectBase();
+    r = await sync(withNewModel(), { isSmoke: true });
+    expect(r.err).toBeUndefined();
+    expect(r.logs.join('\n')).toMatch(new RegExp(`smoke: ${NEW} +optillm → studio:8106 +\\d+ +ok`));
+    expect(await served(h)).toContain(NEW);
+    expect((await sync(MLX_BASE)).err).toBeUndefined();
+  }, 40_000);
+
+  it('with nothing to install it still checks the served list, and offers the restart when it is wrong', async () => {
+    writeFileSync(join(h.state, 'hide'), 'mlx-gemma-3-27b-it-qat-4bit\n');
+    spawnSync(process.execPath, [join(import.meta.dirname, 'fake-systemctl.mjs'), h.state, remoteFile(h, ROUTER), String(h.gwPort), 'restart', 'litellm-orch.service']);
+    rmSync(join(h.state, 'hide'));
+    const r = await sync(MLX_BASE, { verifyTimeoutMs: 2000 });
+    expect(r.observed.plan.changes).toEqual([]);
+    expect(r.err!.message).toMatch(/^mini: the installed files are current, but the gateway does not serve what router\.yaml lists: .*lacks 1 of \d+ names \(mlx-gemma-3-27b-it-qat-4bit\)\. Nothing was changed\. Restart it: ssh tester@127\.0\.0\.1 .*fake-systemctl\.mjs .* restart litellm-orch\.service$/);
+    spawnSync(process.execPath, [join(import.meta.dirname, 'fake-systemctl.mjs'), h.state, remoteFile(h, ROUTER), String(h.gwPort), 'restart', 'litellm-orch.service']);
+    expect((await sync(MLX_BASE)).err).toBeUndefined();
+  }, 30_000);
+
+  it('keeps the last keep_backups finished transactions on the host', () => {
+    expect(txns().length).toBeGreaterThan(0);
+    expect(txns().length).toBeLessThanOrEqual(3);
+  });
+});
