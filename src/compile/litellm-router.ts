@@ -7,6 +7,9 @@ import { baseUrl, selectorVar } from './mesh.js';
 import { renderYaml, sortKeys, type GeneratedFile } from './render.js';
 import type { Deployment, GatewayEntry, RouteModel, Target } from './routes.js';
 
+/** Top-level router.yaml blocks compile writes itself; `include` would make LiteLLM read other files. */
+export const COMPILED_BLOCKS: readonly string[] = ['model_list', 'router_settings', 'litellm_settings', 'general_settings', 'search_tools', 'include'];
+
 /** Non-secret variables router.yaml references, with their values (written to env.local). */
 export function routerEnv(reg: Registry): Record<string, string> {
   const vars: Record<string, string> = {};
@@ -95,13 +98,20 @@ export function routerConfig(reg: Registry, routes: RouteModel): Record<string, 
       litellm_params: { search_provider: 'searxng', api_base: `os.environ/${searchVar(name)}` },
     }))
     .filter((t) => env[t.litellm_params.api_base.slice('os.environ/'.length)] !== undefined);
+  const gw = reg.settings.gateway;
+  const router_settings: Record<string, unknown> = { ...gw.router_settings };
+  if (gw.aliases && Object.keys(gw.aliases).length) router_settings.model_group_alias = sortKeys(gw.aliases);
   const config: Record<string, unknown> = {
     model_list,
-    router_settings: sortKeys(reg.settings.gateway.router_settings),
+    router_settings: sortKeys(router_settings),
     litellm_settings: sortKeys(reg.settings.gateway.litellm_settings),
     general_settings: { master_key: `os.environ/${SECRET.masterKey}` },
   };
   if (search_tools.length) config.search_tools = search_tools;
+  // Verbatim blocks go last, never over a block compile writes (gateway-passthrough reports those).
+  for (const key of Object.keys(gw.passthrough ?? {}).sort()) {
+    if (!COMPILED_BLOCKS.includes(key)) config[key] = gw.passthrough![key];
+  }
   return config;
 }
 
