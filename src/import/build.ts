@@ -133,7 +133,10 @@ export function importMesh(inputs: ImportInputs): ImportResult {
   }
   const epOf = (d: Dep): Ep | undefined => (d.target.kind === 'http' ? eps.get(endpointKey(d.target.address, d.target.port)) : undefined);
   const rowsByHandle = new Map(handleRows.rows.map((r) => [r.handle, r]));
-  for (const ep of eps.values()) if (isOptillmEndpoint(ep, byName, epOf)) ep.kind = 'optillm';
+  // Strong evidence first (the Studio registry, handles.jsonl endpoint ids, OptiLLM's own
+  // selector variables and technique prefixes); a name merely sent back to the gateway counts only
+  // where nothing else is known, since mlxctl's backends are sent their own public name.
+  for (const ep of eps.values()) ep.kind = declaredKind(ep, rowsByHandle, mlx.models) ?? (optillmEvidence(ep, byName, epOf) === 'strong' ? 'optillm' : undefined);
   // A call-back entry (`direct-mlx-foo`) is known by the public name that OptiLLM calls it for.
   const callerNames = new Map<string, string[]>();
   for (const d of deps) {
@@ -141,7 +144,7 @@ export function importMesh(inputs: ImportInputs): ImportResult {
     const parse = parseOptillmModel(d.target.upstream, 'auto');
     for (const n of [d.target.upstream, parse.upstream]) callerNames.set(n, [...(callerNames.get(n) ?? []), d.name]);
   }
-  for (const ep of eps.values()) ep.kind ??= kindOf(ep, callerNames, rowsByHandle, mlx.models);
+  for (const ep of eps.values()) ep.kind ??= kindOf(ep, callerNames, rowsByHandle) ?? (optillmEvidence(ep, byName, epOf) ? 'optillm' : undefined);
   // Ports of the MLX range on a host that already serves MLX are MLX servers too.
   for (const ep of eps.values()) {
     if (ep.kind || ep.port < MLX_TEAM.from || ep.port > MLX_EXPERIMENTAL.to) continue;
@@ -275,8 +278,10 @@ export function importMesh(inputs: ImportInputs): ImportResult {
       }
       if (k === 'model' || k === 'api_base') continue;
       if (!b) {
+        // The seeds repeat the model's parameters on the entry that goes to OptiLLM; the model keeps them.
+        const direct = viaOptillm.get(d.name) ? byName.get(viaOptillm.get(d.name)!.direct)?.[0] : undefined;
         if (k === 'max_retries') report(at, { code: IMPORT_CODES.unsupported, message: `max_retries of "${d.name}" is not in the registry yet: ${PENDING['optillm.max_retries']}`, hint: 'compile writes max_retries: 0 on OptiLLM entries once that field exists' });
-        else if (k !== 'timeout' && !(k in (byName.get(d.name)?.[0]?.params ?? {}) && b)) report(at, { code: IMPORT_CODES.unsupported, message: `"${k}" of "${d.name}" (an entry that goes to OptiLLM) is not carried`, hint: 'OptiLLM entries get timeout from settings.yaml optillm.request_timeout' });
+        else if (k !== 'timeout' && direct?.params[k] !== v) report(at, { code: IMPORT_CODES.unsupported, message: `"${k}" of "${d.name}" (an entry that goes to OptiLLM) is not carried`, hint: 'OptiLLM entries get timeout from settings.yaml optillm.request_timeout; request parameters belong to the model' });
         continue;
       }
       if (CALL_PARAMS.has(k) || !['string', 'number', 'boolean'].includes(typeof v)) {
@@ -525,26 +530,44 @@ function lineOfItem(item: Located): number | undefined {
   return node?.range ? item.src.lines.linePos(node.range[0]).line : undefined;
 }
 
-/** An endpoint is OptiLLM when what it is sent comes back to the gateway as another of its names. */
-function isOptillmEndpoint(ep: Ep, byName: Map<string, Dep[]>, epOf: (d: Dep) => Ep | undefined): boolean {
-  return ep.deps.some((d) => {
-    if (d.target.kind !== 'http') return false;
-    if (/^OPTILLM_.*_MODEL$/.test(d.vars.get('litellm_params/model') ?? '')) return true;
+/**
+ * How sure it is that an endpoint is OptiLLM: `strong` when the model comes from an OptiLLM
+ * selector variable, when it is sent a technique-prefixed name that comes back to the gateway, or
+ * several different names that all come back (a backend serves one model); `weak` when one name
+ * comes back.
+ */
+function optillmEvidence(ep: Ep, byName: Map<string, Dep[]>, epOf: (d: Dep) => Ep | undefined): 'strong' | 'weak' | undefined {
+  const backs = new Set<string>();
+  for (const d of ep.deps) {
+    if (d.target.kind !== 'http') continue;
+    if (/^OPTILLM_.*_MODEL$/.test(d.vars.get('litellm_params/model') ?? '')) return 'strong';
     const isCallBack = (n: string) => n !== d.name && (byName.get(n) ?? []).some((x) => epOf(x) && epOf(x) !== ep);
     const parse = parseOptillmModel(d.target.upstream, 'auto');
-    return isCallBack(d.target.upstream) || (!parse.isPassThrough && isCallBack(parse.upstream));
-  });
+    if (!parse.isPassThrough && (isCallBack(parse.upstream) || isCallBack(d.target.upstream))) return 'strong';
+    if (isCallBack(d.target.upstream)) backs.add(d.target.upstream);
+  }
+  return backs.size >= 2 ? 'strong' : backs.size === 1 ? 'weak' : undefined;
 }
 
-/** What kind of backend listens at an endpoint, from the strongest evidence the inputs give. */
-function kindOf(ep: Ep, callerNames: Map<string, string[]>, rows: Map<string, HandleRow>, mlx: MlxModel[]): EndpointKind | undefined {
+/** The kind the seeds' own files give an endpoint: handles.jsonl endpoint ids, the Studio registry. */
+function declaredKind(ep: Ep, rows: Map<string, HandleRow>, mlx: MlxModel[]): EndpointKind | undefined {
+  for (const d of ep.deps) {
+    const ref = rows.get(d.name)?.endpointRef;
+    const k = ref ? kindOfEndpointRef(ref) : undefined;
+    if (k?.kind && k.port === ep.port) return k.kind;
+  }
+  if (mlx.some((m) => m.port === ep.port && ep.deps.some((d) => d.target.kind === 'http' && d.target.upstream === m.upstream))) return 'mlx';
+  return undefined;
+}
+
+/** What kind of backend listens at an endpoint, from weaker evidence: names and variable names. */
+function kindOf(ep: Ep, callerNames: Map<string, string[]>, rows: Map<string, HandleRow>): EndpointKind | undefined {
   const names = ep.deps.flatMap((d) => [d.name, ...(callerNames.get(d.name) ?? [])]);
   for (const n of names) {
     const ref = rows.get(n)?.endpointRef;
     const k = ref ? kindOfEndpointRef(ref) : undefined;
     if (k?.kind && k.kind !== 'optillm' && (k.port === undefined || k.port === ep.port)) return k.kind;
   }
-  if (mlx.some((m) => m.port === ep.port && ep.deps.some((d) => d.target.kind === 'http' && d.target.upstream === m.upstream))) return 'mlx';
   const byVar: [RegExp, EndpointKind][] = [[/^MLX_/, 'mlx'], [/^OV_/, 'openvino'], [/^AFM_/, 'afm']];
   for (const d of ep.deps) {
     for (const name of d.vars.values()) for (const [re, kind] of byVar) if (re.test(name)) return kind;
