@@ -337,7 +337,11 @@ export function importMesh(inputs: ImportInputs): ImportResult {
     // A backend on another host must listen beyond loopback for the gateway to reach it.
     ep.id = addEndpoint(ep.kind, BASE[ep.kind] ?? ep.kind, ep.host, ep.port, isLoopbackAddress(ep.address) ? '127.0.0.1' : '0.0.0.0');
   }
-  for (const row of handleRows.rows) if (row.managedBy === 'launchd') for (const ep of eps.values()) if (ep.deps.some((d) => d.name === row.handle) && ep.host) hosts[ep.host]!.os = 'macos';
+  // launchd runs the Studio's servers: the host of such a handle's backend is a Mac.
+  for (const row of handleRows.rows) {
+    if (row.managedBy !== 'launchd') continue;
+    for (const ep of eps.values()) if (ep.kind !== 'optillm' && ep.host && ep.deps.some((d) => d.name === row.handle || d.name.endsWith(`-${row.handle}`))) hosts[ep.host]!.os = 'macos';
+  }
   let optillmId = optillmEp?.id;
   if (!optillmId) {
     // The registry always names an OptiLLM endpoint; a mesh without one gets a disabled placeholder.
@@ -450,7 +454,7 @@ export function importMesh(inputs: ImportInputs): ImportResult {
       if (viaOptillm.has(name) || internal.has(name) || ensembles.has(name) || !isRoutable(name) || list.length !== 1) continue;
       const b = backendOf(list[0]!);
       if (b?.ep.kind !== 'mlx') continue;
-      const reason = `most MLX handles go through OptiLLM and this one does not; per-handle routing (${PENDING['handles.via_optillm']}) is not in the registry yet`;
+      const reason = `most MLX handles go through OptiLLM and this one does not; ${PENDING['handles.via_optillm']} is not in the registry yet`;
       report(list[0]!.at, { code: IMPORT_CODES.unsupported, message: `"${name}": ${reason}: it is imported going through OptiLLM`, hint: 'pass the routing you want with sync-gateway --route-via-optillm/--no-route-via-optillm' });
       unsupported.push({ name, reason });
     }
@@ -662,6 +666,10 @@ function buildSettings(config: LitellmConfig, env: Map<string, EnvVar>, report: 
         const kept = v.filter((c) => typeof c === 'string' && !c.includes('.'));
         for (const c of v) if (!kept.includes(c)) report(at, { code: IMPORT_CODES.unsupported, message: `callback ${JSON.stringify(c)} is a custom handler (a Python module beside the config) that homelab does not deploy; not imported`, hint: 'deploy the handler yourself and add it back through gateway.passthrough is not possible for litellm_settings: keep it out of the gateway or wait for support' });
         if (kept.length) target[k] = kept;
+      } else if (block === 'router_settings' && ['fallbacks', 'context_window_fallbacks', 'default_fallbacks'].includes(k)) {
+        // Fallbacks name gateway groups: a renamed model is named by its new handle.
+        const rename = (n: unknown) => (typeof n === 'string' ? (ctx.aliases[n] ?? n) : n);
+        target[k] = Array.isArray(v) ? v.map((item) => (isRecord(item) ? Object.fromEntries(Object.entries(item).map(([g, ts]) => [rename(g), Array.isArray(ts) ? ts.map(rename) : ts])) : rename(item))) : v;
       } else if (CARRIED[block].has(k)) {
         const schema = (block === 'router_settings' ? CARRIED_SCHEMAS.router : CARRIED_SCHEMAS.litellm)[k];
         if (schema && !schema.safeParse(v).success) report(at, { code: IMPORT_CODES.unsupported, message: `${block}.${k} = ${JSON.stringify(v)} is not a value the registry takes; not imported`, hint: 'see schemas/settings.schema.json' });

@@ -14,7 +14,7 @@ export const PENDING: Record<string, string> = {
   'optillm.max_retries': 'settings.yaml optillm.retries (max_retries of the entries that go to OptiLLM)',
   'search_tools.timeout': 'settings.yaml search.<tool>.timeout',
   'search_tools.search_tool_info': 'settings.yaml search.<tool>.description',
-  'handles.via_optillm': 'handles.jsonl "via_optillm" (per-handle OptiLLM routing)',
+  'handles.via_optillm': 'the per-handle "via_optillm" of handles.jsonl',
 };
 
 /** Keys of router_settings / litellm_settings the registry models (its zod schemas' keys). */

@@ -67,6 +67,10 @@ export function readLitellmConfig(router: InputFile, readInclude: (rel: string) 
             diagnostics.push(diagAt({ src: inc.src, path: ['include'] }, { code: IMPORT_CODES.unsupported, message: 'an include inside an included file is not read by LiteLLM (includes do not nest)', hint: 'list every file in the include of the main config' }));
             continue;
           }
+          const before = blocks.get(key);
+          if (before && !(Array.isArray(value) && before.kind === 'list')) {
+            diagnostics.push(diagAt(before.at, { code: IMPORT_CODES.changed, message: `"${key}" here is replaced as a whole by the one in ${inc.src.file} (LiteLLM's include replaces a block that is not a list): LiteLLM ignores this one, and so does import`, hint: `merge the two ${key} blocks into one file` }));
+          }
           add(inc.src, key, value, true);
         }
       });
