@@ -10,7 +10,7 @@ export type Target =
 export const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0']);
 
 export function normalizeAddress(host: string): string {
-  const h = host.toLowerCase();
+  const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
   if (LOOPBACK_NAMES.has(h) || /^127\.\d+\.\d+\.\d+$/.test(h)) return '127.0.0.1';
   return h;
 }
