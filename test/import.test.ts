@@ -164,6 +164,17 @@ function shippedTable(dir: string) {
   return { router: text(lay.router.path), envLocal: text(lay.envLocal.path), selectors: text(lay.selectorEnv.path), table: routeTable(tableInput(text(lay.router.path), env, optillm)) };
 }
 
+/** Per fixture, the public names the imported gateway cannot serve as the input did. */
+const NOT_SERVED_AS_BEFORE: Record<string, string[]> = {
+  // went straight to its MLX port while the other MLX names go through OptiLLM (no per-handle routing yet)
+  'seeds-mesh': ['jerry-xl'],
+  // a pool (and the hidden alias to it) collapses to one member; a cloud model has no registry form
+  'pool-alias': ['chat-pool', 'fast', 'gpt-4o'],
+  'include-guardrails': [],
+  // its api_base variable is defined nowhere: LiteLLM would call api.openai.com
+  'ov-env': ['ov-mistral-7b-instruct-v0-3-fp16'],
+};
+
 describe('round trip: compile → import → compile serves every name from the same backends', () => {
   const dirs = ['registry', ...readdirSync(join(ROOT, 'test/fixtures')).filter((c) => existsSync(join(ROOT, 'test/fixtures', c, 'registry'))).map((c) => `test/fixtures/${c}/registry`)];
   it.each(dirs)('%s', (dir) => {
@@ -193,9 +204,14 @@ describe('round trip: compile → import → compile serves every name from the 
     // the same check `homelab import` runs and reports as import-changed
     const changed = compareRoutes(result.input!, after, new Set(result.unsupported.map((u) => u.name)), 'router.yaml');
     const listed = new Set([...result.unsupported.map((u) => u.name), ...changed.map((d) => /^"([^"]+)"/.exec(d.message)![1]!)]);
+    const differ: string[] = [];
     for (const [n, row] of before) {
-      if (!sameRow(row, after.get(n))) expect(listed, `${n}: ${describeRow(row)} → ${describeRow(after.get(n))}`).toContain(n);
+      if (sameRow(row, after.get(n))) continue;
+      differ.push(n);
+      expect(listed, `${n}: ${describeRow(row)} → ${describeRow(after.get(n))}`).toContain(n);
     }
+    // and exactly these, each for the reason its fixture was written to show
+    expect(differ.sort()).toEqual(NOT_SERVED_AS_BEFORE[name]);
   });
 });
 
