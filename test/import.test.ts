@@ -101,6 +101,10 @@ describe('import: the seeds mesh', () => {
     const unsupported = result.diagnostics.filter((d) => d.code === 'import-unsupported');
     expect(unsupported.find((d) => d.message.includes('retry_policy'))?.line).toBe(at('retry_policy:'));
     expect(unsupported.find((d) => d.message.startsWith('timeout of search tool'))?.line).toBe(at('    timeout: 10'));
+    // a handles.jsonl row and a selector variable for names the gateway does not serve: reported at their lines
+    expect(unsupported.filter((d) => d.file.endsWith('handles.jsonl')).map((d) => d.line)).toEqual([6]);
+    expect(unsupported.filter((d) => d.file.endsWith('optillm.env')).map((d) => d.line)).toEqual([3]);
+    expect(reg.handles.some((h) => h.handle === 'opt-code-balanced-l')).toBe(false);
     // jerry-xl went straight to the MLX port; the mesh-wide routing sends it through OptiLLM now.
     expect(result.unsupported.map((u) => u.name)).toEqual(['jerry-xl']);
   });

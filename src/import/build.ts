@@ -460,6 +460,17 @@ export function importMesh(inputs: ImportInputs): ImportResult {
     }
   }
 
+  // Rows of the other inputs that name something the gateway does not serve: reported, not invented.
+  for (const row of handleRows.rows) {
+    if (byName.has(row.handle) || handleSet.has(row.handle)) continue;
+    report({ file: inputs.handles!.file, line: row.line }, { code: IMPORT_CODES.unsupported, message: `handles.jsonl lists "${row.handle}", which router.yaml does not serve; not imported`, hint: 'a handle is imported from the gateway entry that serves it' });
+  }
+  for (const [name, v] of selectorVars) {
+    const handle = handleOfSelectorVar(name);
+    if (!handle || [...byName.keys()].some((n) => n.toLowerCase() === handle) || [...handleSet].includes(handle)) continue;
+    report({ file: v.file, line: v.line }, { code: IMPORT_CODES.unsupported, message: `${name} selects "${v.value}" for "${handle}", which router.yaml does not serve; not imported`, hint: `add a model_list entry "${handle}" that goes to OptiLLM with model: os.environ/${name}, then import again` });
+  }
+
   const settings = buildSettings(config, env, report, {
     optillmId,
     hasOptillm: !!optillmEp,
