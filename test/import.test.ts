@@ -151,6 +151,49 @@ describe('import: pools, aliases, includes, guardrails, OpenVINO through env', (
   });
 });
 
+describe('import: inline cases', () => {
+  const run = (text: string, env = '') => importMesh({ router: { file: 'router.yaml', text }, readInclude: () => undefined, envs: [{ file: 'env.local', text: env }] });
+  const callBack = (key: string) => `model_list:
+  - model_name: mlx-a
+    litellm_params:
+      model: openai/direct-mlx-a
+      api_base: http://127.0.0.1:4020/v1
+      api_key: ${key}
+  - model_name: direct-mlx-a
+    litellm_params:
+      model: openai/mlx-community/A-4bit
+      api_base: http://192.168.1.72:8100/v1
+      api_key: none
+`;
+
+  it('an OptiLLM key under another variable (or written in the config) is reported at its line, never copied', () => {
+    for (const key of ['os.environ/OPTILLM_KEY', 'sk-abcdefabcdefabcdefabcdef']) {
+      const r = run(callBack(key));
+      const d = r.diagnostics.find((x) => x.code === 'import-changed' && x.message.includes('calls OptiLLM with'));
+      expect(d?.line, key).toBe(6);
+      expect(JSON.stringify(r.registry)).not.toContain('abcdefabcdef');
+      expect(r.registry!.settings).toMatchObject({ optillm: { route_via_optillm: true, direct_prefix: 'direct' } });
+    }
+    expect(run(callBack('os.environ/OPTILLM_API_KEY')).diagnostics.filter((x) => x.message.includes('calls OptiLLM with'))).toEqual([]);
+  });
+
+  it('os.environ/ in a list item stays the literal string, as in LiteLLM', () => {
+    const r = run(`model_list:
+  - model_name: ov-a
+    litellm_params:
+      model: openai/a
+      api_base: http://127.0.0.1:9000/v1
+      api_key: none
+router_settings:
+  default_fallbacks: ["os.environ/FB"]
+  timeout: os.environ/TIMEOUT
+`, 'FB=ov-a\nTIMEOUT=true\n');
+    // a mapping value is resolved ("true" becomes a boolean, which timeout refuses), a list item is not
+    expect(r.registry!.settings).toMatchObject({ gateway: { router_settings: { default_fallbacks: ['os.environ/FB'] } } });
+    expect(r.diagnostics.some((d) => d.message.startsWith('router_settings.timeout = true'))).toBe(true);
+  });
+});
+
 /** The route table of the router.yaml a registry compiles to, read back with its env files. */
 function shippedTable(dir: string) {
   const reg = load(readTexts(dir));

@@ -3,6 +3,7 @@
 // `import-unsupported` report; names the registry cannot take become gateway aliases. The seeds'
 // files (handles.jsonl, the Studio registry, OptiLLM's selector env) say what kind each backend is
 // and fill in what router.yaml does not hold (source paths, limits).
+import { SECRET } from '../compile/layout.js';
 import { HANDLE_PREFIX } from '../compile/mesh.js';
 import { parseOptillmModel } from '../compile/optillm.js';
 import { splitSelector } from '../compile/routes.js';
@@ -274,6 +275,9 @@ export function importMesh(inputs: ImportInputs): ImportResult {
       const at = { src: d.at.src, path: [...d.at.path, 'litellm_params', k] };
       if (k === 'api_key') {
         if (b) checkBackendKey(d, v, env, (r) => report(at, r));
+        else if (!(v instanceof EnvRef && v.name === SECRET.gatewayToOptillm)) {
+          report(at, { code: IMPORT_CODES.changed, message: `"${d.name}" calls OptiLLM with ${v instanceof EnvRef ? `os.environ/${v.name}` : 'a key written in the config'}; homelab sends os.environ/${SECRET.gatewayToOptillm}`, hint: `put that key in ${SECRET.gatewayToOptillm} in the gateway secrets file (and rotate it if it was written in the config)` });
+        }
         continue;
       }
       if (k === 'model' || k === 'api_base') continue;
@@ -547,9 +551,9 @@ function lineOfItem(item: Located): number | undefined {
 
 /**
  * How sure it is that an endpoint is OptiLLM: `strong` when the model comes from an OptiLLM
- * selector variable, when it is sent a technique-prefixed name that comes back to the gateway, or
- * several different names that all come back (a backend serves one model); `weak` when one name
- * comes back.
+ * selector variable, when it is sent a technique-prefixed name that comes back to the gateway, a
+ * `<prefix>-<own name>` that comes back, or several different names that all come back (a backend
+ * serves one model); `weak` when one name comes back.
  */
 function optillmEvidence(ep: Ep, byName: Map<string, Dep[]>, epOf: (d: Dep) => Ep | undefined): 'strong' | 'weak' | undefined {
   const backs = new Set<string>();
@@ -559,6 +563,8 @@ function optillmEvidence(ep: Ep, byName: Map<string, Dep[]>, epOf: (d: Dep) => E
     const isCallBack = (n: string) => n !== d.name && (byName.get(n) ?? []).some((x) => epOf(x) && epOf(x) !== ep);
     const parse = parseOptillmModel(d.target.upstream, 'auto');
     if (!parse.isPassThrough && (isCallBack(parse.upstream) || isCallBack(d.target.upstream))) return 'strong';
+    // `mlx-a` sent as `direct-mlx-a`, an entry of its own: the call-back shape of OptiLLM routing.
+    if (d.target.upstream.endsWith(`-${d.name}`) && isCallBack(d.target.upstream)) return 'strong';
     if (isCallBack(d.target.upstream)) backs.add(d.target.upstream);
   }
   return backs.size >= 2 ? 'strong' : backs.size === 1 ? 'weak' : undefined;
