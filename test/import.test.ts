@@ -351,6 +351,9 @@ describe('homelab import (CLI)', () => {
     const doc = JSON.parse(forced.stdout) as { ok: boolean; diagnostics: { code: string }[] };
     expect(doc.ok).toBe(false);
     expect(doc.diagnostics.map((d) => d.code)).toContain('routing-loop');
+    const refused = await runCli([...args, '--out', 'reg', '--format', 'json'], dir);
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, diagnostics: [{ code: 'usage', severity: 'error' }] });
   });
 
   it('an unreadable router is a usage error and writes nothing', async () => {

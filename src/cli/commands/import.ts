@@ -1,11 +1,20 @@
 import { importRegistry, type ImportOptions } from '../../app/import.js';
+import { UsageError } from '../../errors.js';
 import { hasErrors } from '../../validate/diagnostic.js';
 import { printDiagnostics, type Format } from '../report.js';
 import { colorFor } from '../report.js';
 
 /** Read a hand-written mesh, write a registry, then validate it: exit 1 when either finds errors. */
 export async function importCmd(o: ImportOptions & { format: Format }): Promise<number> {
-  const r = await importRegistry(o);
+  let r: Awaited<ReturnType<typeof importRegistry>>;
+  try {
+    r = await importRegistry(o);
+  } catch (err) {
+    // --format json promises one JSON document whatever the exit code.
+    if (!(err instanceof UsageError) || o.format === 'text') throw err;
+    printDiagnostics([{ code: 'usage', severity: 'error', file: '', pointer: '', message: err.message }], o.format);
+    return 2;
+  }
   const all = [...r.importDiagnostics, ...r.validateDiagnostics];
   if (o.format !== 'text') {
     printDiagnostics(all, o.format);
