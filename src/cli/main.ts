@@ -14,6 +14,7 @@ const commands = {
   health: () => import('./commands/health.js'),
   sync: () => import('./commands/sync-gateway.js'),
   smoke: () => import('./commands/smoke.js'),
+  import: () => import('./commands/import.js'),
 };
 
 const registryOption = () => new Option('--registry <dir>', 'registry directory').default('registry');
@@ -101,6 +102,19 @@ export function buildProgram(): Command {
     .option('--timeout <ms>', 'per-probe timeout in milliseconds', '3000')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action((o) => run(async () => (await commands.health()).healthCmd(o)));
+
+  program
+    .command('import')
+    .description('read a hand-written mesh (LiteLLM config, env files, handles.jsonl, the Studio registry, OptiLLM selector env) and write a registry')
+    .requiredOption('--router <file>', 'the LiteLLM config (router.yaml) the gateway runs with')
+    .option('--env <file>', 'an env file the gateway loads (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--handles <file>', "the seeds' handles.jsonl")
+    .option('--mlx-registry <file>', "the Studio's MLX registry.json")
+    .option('--optillm-env <file>', "OptiLLM's selector env (OPTILLM_<HANDLE>_MODEL=…)")
+    .option('--out <dir>', 'registry directory to write', 'registry')
+    .option('--force', 'overwrite the registry files of an existing directory')
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
+    .action((o) => run(async () => (await commands.import()).importCmd(o)));
 
   return program;
 }

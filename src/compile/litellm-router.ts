@@ -7,6 +7,9 @@ import { baseUrl, selectorVar } from './mesh.js';
 import { renderYaml, sortKeys, type GeneratedFile } from './render.js';
 import type { Deployment, GatewayEntry, RouteModel, Target } from './routes.js';
 
+/** Top-level router.yaml blocks compile writes itself; `include` would make LiteLLM read other files. */
+export const COMPILED_BLOCKS: readonly string[] = ['model_list', 'router_settings', 'litellm_settings', 'general_settings', 'search_tools', 'include'];
+
 /** Non-secret variables router.yaml references, with their values (written to env.local). */
 export function routerEnv(reg: Registry): Record<string, string> {
   const vars: Record<string, string> = {};
@@ -105,8 +108,11 @@ export function hasMixedContextGroup(routes: RouteModel): boolean {
 
 /** router_settings as written: the registry's, plus enable_pre_call_checks when a group needs it. */
 function routerSettings(reg: Registry, routes: RouteModel): Record<string, unknown> {
-  const settings: Record<string, unknown> = { ...reg.settings.gateway.router_settings };
+  const gw = reg.settings.gateway;
+  const settings: Record<string, unknown> = { ...gw.router_settings };
   if (settings.enable_pre_call_checks === undefined && hasMixedContextGroup(routes)) settings.enable_pre_call_checks = true;
+  // Old names clients still use (gateway.aliases): LiteLLM resolves them to their group.
+  if (gw.aliases && Object.keys(gw.aliases).length) settings.model_group_alias = sortKeys(gw.aliases);
   return sortKeys(settings);
 }
 
@@ -142,6 +148,11 @@ export function routerConfig(reg: Registry, routes: RouteModel): Record<string, 
     general_settings: { master_key: `os.environ/${SECRET.masterKey}` },
   };
   if (search_tools.length) config.search_tools = search_tools;
+  const gw = reg.settings.gateway;
+  // Verbatim blocks go last, never over a block compile writes (gateway-passthrough reports those).
+  for (const key of Object.keys(gw.passthrough ?? {}).sort()) {
+    if (!COMPILED_BLOCKS.includes(key)) config[key] = gw.passthrough![key];
+  }
   return config;
 }
 

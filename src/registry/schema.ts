@@ -208,6 +208,16 @@ export const SettingsFileSchema = z
         endpoint: Name,
         router_settings: RouterSettingsSchema,
         litellm_settings: LitellmSettingsSchema,
+        /**
+         * Old public names kept working: alias → gateway name, emitted as LiteLLM's
+         * router_settings.model_group_alias (`homelab import` writes one per renamed model).
+         */
+        aliases: z.record(z.string().min(1), Name).optional(),
+        /**
+         * Top-level LiteLLM blocks homelab does not model (guardrails, callback_settings, …),
+         * copied verbatim into router.yaml. Unchecked: validate says so (gateway-passthrough).
+         */
+        passthrough: z.record(z.string().min(1), z.unknown()).optional(),
       })
       .strict(),
     secrets: z.record(

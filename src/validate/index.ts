@@ -16,6 +16,8 @@ import { ensembleMembers } from './rules/ensemble-members.js';
 import { envUndefined } from './rules/env-undefined.js';
 import { exposureLan } from './rules/exposure-lan.js';
 import { exposureShowroom } from './rules/exposure-showroom.js';
+import { gatewayAlias } from './rules/gateway-alias.js';
+import { gatewayPassthrough } from './rules/gateway-passthrough.js';
 import { generatedDrift } from './rules/generated-drift.js';
 import { handleDuplicate } from './rules/handle-duplicate.js';
 import { handleModelId } from './rules/handle-model-id.js';
@@ -55,6 +57,8 @@ export const RULES: readonly Rule[] = [
   envUndefined,
   secretLiteral,
   serviceRun,
+  gatewayAlias,
+  gatewayPassthrough,
   generatedDrift,
 ];
 

@@ -1,0 +1,102 @@
+// `homelab import`: read the hand-written mesh, build the registry (pure, src/import/), check that
+// it compiles back to the same routes, write it, then validate it like any registry. The only IO
+// here is reading the inputs and writing the registry directory.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import { importMesh, type ImportInputs } from '../import/build.js';
+import { compareRoutes, compiledTable, renderImported } from '../import/round-trip.js';
+import type { InputFile } from '../import/sources.js';
+import { displayPath } from '../registry/read.js';
+import { writeFileAtomic } from '../io/outputs.js';
+import { normalizeDiagnostics, type Diagnostic } from '../validate/diagnostic.js';
+import { checkRegistry } from './check.js';
+
+export interface ImportOptions {
+  router: string;
+  env?: string[];
+  handles?: string;
+  mlxRegistry?: string;
+  optillmEnv?: string;
+  out: string;
+  force?: boolean;
+}
+
+export interface ImportOutcome {
+  written: boolean;
+  out: string;
+  /** What import reports (file and line of the input) followed by validate's diagnostics. */
+  importDiagnostics: Diagnostic[];
+  validateDiagnostics: Diagnostic[];
+  unsupported: { name: string; reason: string }[];
+}
+
+function readInput(path: string, flag: string): InputFile {
+  try {
+    return { file: displayPath(path), text: readFileSync(path, 'utf8') };
+  } catch (err) {
+    throw new UsageError(`cannot read ${flag} ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+}
+
+export async function importRegistry(o: ImportOptions): Promise<ImportOutcome> {
+  const out = o.out;
+  if (existsSync(out) && !o.force) {
+    throw new UsageError(`${out} already exists; pass --force to overwrite its registry files, or --out DIR for a new one`);
+  }
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`${out} is not a directory`);
+  const routerAbs = resolve(o.router);
+  const inputs: ImportInputs = {
+    router: readInput(o.router, '--router'),
+    readInclude: (rel) => {
+      const p = isAbsolute(rel) ? rel : join(dirname(routerAbs), rel);
+      try {
+        return { file: displayPath(p), text: readFileSync(p, 'utf8') };
+      } catch {
+        return undefined;
+      }
+    },
+    envs: (o.env ?? []).map((p) => readInput(p, '--env')),
+    handles: o.handles ? readInput(o.handles, '--handles') : undefined,
+    mlxRegistry: o.mlxRegistry ? readInput(o.mlxRegistry, '--mlx-registry') : undefined,
+    optillmEnv: o.optillmEnv ? readInput(o.optillmEnv, '--optillm-env') : undefined,
+    routerPath: routerAbs,
+  };
+  const result = importMesh(inputs);
+  if (!result.registry) {
+    return { written: false, out, importDiagnostics: normalizeDiagnostics(result.diagnostics), validateDiagnostics: [], unsupported: result.unsupported };
+  }
+  const schemaDir = relative(resolve(out), resolve('schemas')).split('\\').join('/') || '.';
+  const texts = renderImported(result.registry, { schemaDir, source: inputs.router.file });
+  const reported = new Set(result.unsupported.map((u) => u.name));
+  const after = compiledTable(texts, displayPath(out));
+  const checks = after && result.input ? compareRoutes(result.input, after, reported, inputs.router.file) : [];
+  await writeRegistryDir(out, texts);
+  const validated = await checkRegistry(out);
+  return {
+    written: true,
+    out,
+    importDiagnostics: normalizeDiagnostics([...result.diagnostics, ...checks]),
+    validateDiagnostics: validated.diagnostics,
+    unsupported: result.unsupported,
+  };
+}
+
+/** A new directory appears whole (written beside it, then renamed); --force replaces file by file. */
+async function writeRegistryDir(out: string, texts: Record<string, string>): Promise<void> {
+  if (existsSync(out)) {
+    for (const [name, text] of Object.entries(texts)) await writeFileAtomic(join(out, name), text);
+    return;
+  }
+  const tmp = `${out.replace(/\/+$/, '')}.import-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  try {
+    for (const [name, text] of Object.entries(texts)) await writeFile(join(tmp, name), text);
+    await rename(tmp, out);
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,127 @@
+// A LiteLLM proxy config read the way LiteLLM 1.81 reads it (litellm/proxy/proxy_server.py,
+// ProxyConfig._process_includes and _check_for_os_environ_vars): `include:` must be a list of
+// paths relative to the config's directory; an included list extends the same top-level list,
+// any other included key replaces it; includes do not nest. `os.environ/NAME` is resolved in
+// every mapping value at any depth and in mappings inside lists, never in a string that is itself
+// a list item; "true"/"false" become booleans, an unset NAME becomes None.
+import type { Diagnostic } from '../validate/diagnostic.js';
+import { diagAt, IMPORT_CODES, isRecord, parseYamlSource, type EnvVar, type InputFile, type Located, type Path, type YamlSource } from './sources.js';
+
+/** A top-level key of the merged config: a list keeps each item's origin. */
+export type Block = { kind: 'list'; items: Located[]; at: Located } | { kind: 'value'; at: Located };
+
+export interface LitellmConfig {
+  blocks: Map<string, Block>;
+  /** The router file and every file it included. */
+  sources: YamlSource[];
+}
+
+export function readLitellmConfig(router: InputFile, readInclude: (rel: string) => InputFile | undefined): { config?: LitellmConfig; diagnostics: Diagnostic[] } {
+  const main = parseYamlSource(router);
+  if (!main.src) return { diagnostics: main.diagnostics };
+  const src = main.src;
+  const diagnostics: Diagnostic[] = [];
+  if (!isRecord(src.value)) {
+    return { diagnostics: [diagAt({ file: router.file, line: 1 }, { code: IMPORT_CODES.parse, severity: 'error', message: 'a LiteLLM config is a YAML mapping (model_list, router_settings, …)', hint: 'pass the file given to `litellm --config`' })] };
+  }
+  const blocks = new Map<string, Block>();
+  const sources = [src];
+  const add = (file: YamlSource, key: string, value: unknown, isInclude: boolean) => {
+    const at: Located = { value, src: file, path: [key] };
+    const existing = blocks.get(key);
+    if (Array.isArray(value)) {
+      const items = value.map((v, i): Located => ({ value: v, src: file, path: [key, i] }));
+      if (isInclude && existing?.kind === 'list') existing.items.push(...items);
+      else blocks.set(key, { kind: 'list', items, at });
+    } else {
+      blocks.set(key, { kind: 'value', at });
+    }
+  };
+  for (const [key, value] of Object.entries(src.value)) if (key !== 'include') add(src, key, value, false);
+  const include = src.value.include;
+  if (include !== undefined) {
+    if (!Array.isArray(include)) {
+      diagnostics.push(diagAt({ src, path: ['include'] }, { code: IMPORT_CODES.parse, severity: 'error', message: "include must be a list of file paths (LiteLLM raises \"'include' must be a list of file paths\")", hint: 'write include: [models.yaml]' }));
+    } else {
+      include.forEach((rel, i) => {
+        const at = { src, path: ['include', i] };
+        if (typeof rel !== 'string') {
+          diagnostics.push(diagAt(at, { code: IMPORT_CODES.parse, severity: 'error', message: 'an include entry is not a file path', hint: 'list file paths relative to this config' }));
+          return;
+        }
+        const input = readInclude(rel);
+        if (!input) {
+          diagnostics.push(diagAt(at, { code: IMPORT_CODES.parse, severity: 'error', message: `included file "${rel}" cannot be read (LiteLLM would stop: FileNotFoundError)`, hint: 'paths are relative to the directory of the config' }));
+          return;
+        }
+        const inc = parseYamlSource(input);
+        diagnostics.push(...inc.diagnostics);
+        if (!inc.src) return;
+        if (!isRecord(inc.src.value)) {
+          diagnostics.push(diagAt({ file: input.file, line: 1 }, { code: IMPORT_CODES.parse, severity: 'error', message: 'an included file is a YAML mapping of top-level keys', hint: 'e.g. model_list: [...]' }));
+          return;
+        }
+        sources.push(inc.src);
+        for (const [key, value] of Object.entries(inc.src.value)) {
+          if (key === 'include') {
+            diagnostics.push(diagAt({ src: inc.src, path: ['include'] }, { code: IMPORT_CODES.unsupported, message: 'an include inside an included file is not read by LiteLLM (includes do not nest)', hint: 'list every file in the include of the main config' }));
+            continue;
+          }
+          const before = blocks.get(key);
+          if (before && !(Array.isArray(value) && before.kind === 'list')) {
+            diagnostics.push(diagAt(before.at, { code: IMPORT_CODES.changed, message: `"${key}" here is replaced as a whole by the one in ${inc.src.file} (LiteLLM's include replaces a block that is not a list): LiteLLM ignores this one, and so does import`, hint: `merge the two ${key} blocks into one file` }));
+          }
+          add(inc.src, key, value, true);
+        }
+      });
+    }
+  }
+  return { config: { blocks, sources }, diagnostics };
+}
+
+/** An `os.environ/NAME` reference whose value import must not (secret) or cannot (undefined) use. */
+export class EnvRef {
+  constructor(readonly name: string, readonly reason: 'secret' | 'undefined') {}
+  toString(): string {
+    return `os.environ/${this.name}`;
+  }
+}
+
+const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL/i;
+
+/** A variable whose name says it holds a secret: its value is never read into the registry. */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
+export interface Resolution {
+  value: unknown;
+  /** path (joined with /) → the variable a value came from. */
+  vars: Map<string, string>;
+}
+
+/** LiteLLM's os.environ/ resolution over one value; secrets and undefined names stay EnvRefs. */
+export function resolveEnv(value: unknown, env: Map<string, EnvVar>): Resolution {
+  const vars = new Map<string, string>();
+  const one = (s: string, path: Path): unknown => {
+    if (!s.startsWith('os.environ/')) return s;
+    const name = s.slice('os.environ/'.length);
+    vars.set(path.join('/'), name);
+    if (isSecretName(name)) return new EnvRef(name, 'secret');
+    const v = env.get(name);
+    if (v === undefined) return new EnvRef(name, 'undefined');
+    if (v.value === 'true') return true;
+    if (v.value === 'false') return false;
+    return v.value;
+  };
+  const walk = (v: unknown, path: Path): unknown => {
+    if (Array.isArray(v)) return v.map((item, i) => (isRecord(item) ? walk(item, [...path, i]) : item));
+    if (isRecord(v)) {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'string' ? one(x, [...path, k]) : walk(x, [...path, k]);
+      return out;
+    }
+    return v;
+  };
+  return { value: walk(value, []), vars };
+}
