@@ -117,6 +117,12 @@ function synthetic(handles) {
   return dir;
 }
 
+// BENCH_SYNTHETIC=N: only write a synthetic registry of N handles and print its directory (to profile).
+if (process.env.BENCH_SYNTHETIC) {
+  console.log(synthetic(Number(process.env.BENCH_SYNTHETIC)));
+  process.exit(0);
+}
+
 const rows = [];
 const add = (name, r, target) => rows.push({ name, ...r, target });
 
