@@ -2,7 +2,8 @@
 // synthetic registries of 1,000 and 10,000 handles (BENCH_SIZES=1000,10000,50000 adds more; an
 // opt-* ensemble every tenth row), each as a ratio to a bare `node -e 0` run right before it on
 // the same machine (interleaved, so a busy machine slows both alike). Timing runs carry no
-// preload; peak RSS comes from one extra run with scripts/rss-report.mjs preloaded.
+// preload; peak RSS and CPU time come from one extra run with scripts/rss-report.mjs preloaded
+// (CPU time against a preloaded `node -e 0`: a second opinion that a loaded machine skews less).
 // Targets (issue #10): validate(shipped) <= 2x node; compile + validate of 10,000 handles <= 20x;
 // peak RSS at 10,000 handles <= 250 MB; growth 1,000 -> 10,000 handles <= 10x.
 import { spawnSync } from 'node:child_process';
@@ -31,11 +32,12 @@ function timed(args, { cwd = ROOT, env = {}, expectCode = 0 } = {}) {
   return ms;
 }
 
-/** Peak RSS (MB) of one run of the command, read by the preload. */
-function peakRss(args, opts = {}) {
+/** Peak RSS (MB) and CPU time (ms) of one run of the command, read by the preload. */
+function usage(args, opts = {}) {
   const file = join(mkdtempSync(join(tmpdir(), 'bench-rss-')), 'rss');
   timed(['--import', PRELOAD, ...args], { ...opts, env: { ...opts.env, HOMELAB_BENCH_RSS: file } });
-  return Number(readFileSync(file, 'utf8').trim()) / 1024;
+  const [rssKb, cpuUs] = readFileSync(file, 'utf8').trim().split(' ').map(Number);
+  return { rss: rssKb / 1024, cpu: cpuUs / 1000 };
 }
 
 /**
@@ -47,6 +49,7 @@ function measure(steps, { repeat = REPEAT, prepare = () => ({}) } = {}) {
   const totals = [];
   const ratios = [];
   let rss = 0;
+  let cpuRatio = 0;
   for (let i = 0; i < repeat; i++) {
     const floor = timed(['-e', '0']);
     const round = prepare(i);
@@ -55,9 +58,13 @@ function measure(steps, { repeat = REPEAT, prepare = () => ({}) } = {}) {
     floors.push(floor);
     totals.push(total);
     ratios.push(total / floor);
-    if (i === 0) rss = Math.max(...steps(prepare('rss')).map((step) => peakRss(step.args, step.opts)));
+    if (i === 0) {
+      const runs = steps(prepare('rss')).map((step) => usage(step.args, step.opts));
+      rss = Math.max(...runs.map((r) => r.rss));
+      cpuRatio = runs.reduce((sum, r) => sum + r.cpu, 0) / usage(['-e', '0']).cpu;
+    }
   }
-  return { floor: median(floors), ms: median(totals), ratio: median(ratios), rss };
+  return { floor: median(floors), ms: median(totals), ratio: median(ratios), rss, cpuRatio };
 }
 
 function synthetic(handles) {
@@ -154,10 +161,10 @@ for (const n of SIZES) {
 }
 
 console.log(`node ${process.version}, ${REPEAT} rounds each (median); ratio = run / the \`node -e 0\` right before it\n`);
-console.log(`${'run'.padEnd(44)} ${'ms'.padStart(7)} ${'node ms'.padStart(8)} ${'× node'.padStart(7)} ${'target'.padStart(7)} ${'peak MB'.padStart(8)}`);
+console.log(`${'run'.padEnd(44)} ${'ms'.padStart(7)} ${'node ms'.padStart(8)} ${'× node'.padStart(7)} ${'target'.padStart(7)} ${'peak MB'.padStart(8)} ${'cpu × node'.padStart(11)}`);
 for (const r of rows) {
   const target = r.target ? `≤ ${r.target}×` : '';
-  console.log(`${r.name.padEnd(44)} ${r.ms.toFixed(0).padStart(7)} ${r.floor.toFixed(0).padStart(8)} ${r.ratio.toFixed(2).padStart(7)} ${target.padStart(7)} ${r.rss.toFixed(0).padStart(8)}`);
+  console.log(`${r.name.padEnd(44)} ${r.ms.toFixed(0).padStart(7)} ${r.floor.toFixed(0).padStart(8)} ${r.ratio.toFixed(2).padStart(7)} ${target.padStart(7)} ${r.rss.toFixed(0).padStart(8)} ${r.cpuRatio.toFixed(2).padStart(11)}`);
 }
 if (bySize[1000] && bySize[10000]) {
   console.log(`\ngrowth 1,000 → 10,000 handles: ${(bySize[10000].ms / bySize[1000].ms).toFixed(1)}× (target ≤ 10×)`);
