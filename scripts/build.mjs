@@ -1,8 +1,8 @@
 // npm run build / prepare: bundle the CLI with esbuild into dist/ (tsc only type-checks).
 // Why a bundle: start-up. Loading ~400 separate module files (zod alone is 95, 63 of them
 // locales) cost more than validating the shipped registry; one file per path loads in one read.
-//   dist/cli/homelab.js   the bin: a few lines that pick the path
-//   dist/cli/fast.cjs     validate / compile --check, one script for V8's code cache (+ .cache)
+//   dist/cli/homelab.js   the bin, one file: picks the path, replays the memo
+//   dist/cli/fast.cjs     validate / compile --check, one minified script for V8's code cache (+ .cache)
 //   dist/.cache/results/  the memo of validate / compile --check results (src/cli/result-cache.ts)
 //   dist/cli/main.js      commander and every command, split into dist/chunks/ loaded on demand
 //   dist/registry/json-schema.js   for scripts/gen-schemas.mjs
@@ -69,16 +69,24 @@ const fast = await build({
 const buildId = createHash('sha256').update(readFileSync(join(DIST, 'cli/fast.cjs'))).digest('hex');
 const esm = await build({
   ...common,
-  entryPoints: { 'cli/main': 'src/cli/main.ts', 'cli/homelab': 'src/cli/homelab.ts', 'registry/json-schema': 'src/registry/json-schema.ts' },
+  entryPoints: { 'cli/main': 'src/cli/main.ts', 'registry/json-schema': 'src/registry/json-schema.ts' },
   outdir: DIST,
   format: 'esm',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
-  define: { __HOMELAB_BUILD__: JSON.stringify(buildId) },
   // Bundled CommonJS packages (commander) call require() for node's own modules.
   banner: { js: "import { createRequire as __homelabRequire } from 'node:module'; const require = __homelabRequire(import.meta.url);" },
 });
-const results = [fast, esm];
+// The bin stands alone (one file to load); it reaches main.js only through import('./main.js').
+const bin = await build({
+  ...common,
+  entryPoints: ['src/cli/homelab.ts'],
+  outfile: join(DIST, 'cli/homelab.js'),
+  format: 'esm',
+  external: ['./main.js'],
+  define: { __HOMELAB_BUILD__: JSON.stringify(buildId) },
+});
+const results = [fast, esm, bin];
 const warnings = results.flatMap((r) => r.warnings);
 if (warnings.length) {
   console.error(`build: ${warnings.length} warning(s) above; fix them (the bundle would misbehave at run time).`);
