@@ -61,6 +61,14 @@ describe('the bin and the commander program agree', () => {
     });
   }
 
+  it('the same colours as chalk on a terminal (FORCE_COLOR): the fast path has its own ANSI codes', async () => {
+    const dir = copyShipped(broken);
+    const colour = { NO_COLOR: '', FORCE_COLOR: '1' };
+    const viaMain = await runScript(MAIN, ['validate'], dir, colour);
+    expect(viaMain.stderr).toContain('\u001b[31merror\u001b[39m');
+    expect(await runScript(BIN, ['validate'], dir, { ...colour, ...NO_MEMO })).toEqual(viaMain);
+  });
+
   it('compile --check on drifted files names them, with or without the memo', async () => {
     const dir = copyShipped();
     const path = join(dir, 'generated/mini/optillm-proxy/proxy_config.yaml');
