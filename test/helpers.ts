@@ -12,7 +12,10 @@ import { validateRegistry } from '../src/validate/index.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const SHIPPED = join(ROOT, 'registry');
-export const BIN = join(ROOT, 'dist/cli/main.js');
+// The bin (dist/cli/homelab.js: fast path for validate / compile --check, else main) and the
+// commander program alone (dist/cli/main.js), both built by scripts/build.mjs.
+export const BIN = join(ROOT, 'dist/cli/homelab.js');
+export const MAIN = join(ROOT, 'dist/cli/main.js');
 
 export type Texts = Partial<Record<RegistryFileName, string>>;
 
@@ -98,10 +101,15 @@ export interface RunResult {
 
 /** Spawn the built CLI with a minimal environment (no colour, no inherited config). */
 export function runCli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<RunResult> {
+  return runScript(BIN, args, cwd, env);
+}
+
+/** Spawn a built script (BIN, or MAIN to bypass the bin's fast path) as runCli does. */
+export function runScript(script: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<RunResult> {
   return new Promise((done) => {
     execFile(
       process.execPath,
-      [BIN, ...args],
+      [script, ...args],
       { cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1', ...env }, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 2) : 0;
