@@ -48,12 +48,12 @@ export function emitEnvFiles(reg: Registry, routes: RouteModel, lay: Layout): Ge
   }
   const tinyagents = reg.settings.clients.tinyagents;
   if (tinyagents && gw) {
-    const gwHost = reg.hosts[gw.host];
     files.push({
       path: lay.tinyagentsEnv.path,
       content: renderEnv(
         {
-          TINYAGENTS_API_BASE: `http://${gwHost?.address ?? gw.host}:${gw.port}/v1`,
+          // A LAN client: the gateway is called at its host's address (no host of the mesh).
+          TINYAGENTS_API_BASE: baseUrl(reg, gw, undefined),
           TINYAGENTS_MODEL: tinyagents.model,
           TINYAGENTS_MCP_REGISTRY: lay.mcpRegistry.install,
         },

@@ -3,7 +3,7 @@
 // variable silently sends an openai/ deployment to api.openai.com.
 import type { Registry } from '../registry/load.js';
 import { layout, SECRET, type Layout } from './layout.js';
-import { baseUrl, selectorVar } from './mesh.js';
+import { selectorVar, serviceUrl } from './mesh.js';
 import { renderYaml, sortKeys, type GeneratedFile } from './render.js';
 import type { Deployment, GatewayEntry, RouteModel, Target } from './routes.js';
 
@@ -12,7 +12,7 @@ export function routerEnv(reg: Registry): Record<string, string> {
   const vars: Record<string, string> = {};
   for (const [name, tool] of Object.entries(reg.settings.search)) {
     const ep = reg.endpoints[tool.endpoint];
-    if (ep) vars[searchVar(name)] = baseUrl(reg, ep, layout(reg).gatewayHost).replace(/\/v1$/, '');
+    if (ep) vars[searchVar(name)] = serviceUrl(reg, ep, layout(reg).gatewayHost);
   }
   return vars;
 }

@@ -7,8 +7,9 @@ import { z } from 'zod';
 const Name = z.string().min(1);
 const Port = z.number().int().min(1).max(65535);
 /** Absolute and normalised: no empty, `.` or `..` segment and no trailing slash, because these
- *  paths become install paths and systemd settings, where `/etc/x/../y` must not mean `/etc/y`. */
-const AbsPath = z.string().regex(/^\/$|^(?:\/(?!\.\.?(?:\/|$))[^/]+)+$/, 'an absolute, normalised path (starts with /, no "//", "." or ".." segment, no trailing /)');
+ *  paths become install paths and systemd settings, where `/etc/x/../y` must not mean `/etc/y`
+ *  (and a trailing backslash would continue a unit line). */
+const AbsPath = z.string().regex(/^\/$|^(?:\/(?!\.\.?(?:\/|$))[^/\\]+)+$/, 'an absolute, normalised path (starts with /, no "//", "." or ".." segment, no trailing / and no backslash)');
 
 // Addresses written into URLs (http://<address>:<port>/v1) must parse as URL hosts: an IPv4
 // address, an IPv6 address (written in brackets in URLs), or a DNS name whose last label starts
