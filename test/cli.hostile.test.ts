@@ -103,3 +103,16 @@ describe('exit codes', () => {
     expect(readFileSync(join(dir, 'generated/manifest.json'), 'utf8')).toBe(before);
   });
 });
+
+describe('routing loops through a selector group', () => {
+  it('explain of an ensemble whose group is an OptiLLM-routed handle shows the loop and exits 1', async () => {
+    const texts = editHandles(shippedTexts(), (rows) => rows.map((r, i) => (i === 16 ? { ...r, selector: { model: 'moa-mlx-gemma-3-27b-it-qat-4bit' } } : r)));
+    const dir = copyShipped(texts);
+    const r = await runCli(['explain', 'opt-chat-balanced-m'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/LOOP "mlx-gemma-3-27b-it-qat-4bit"/);
+    const v = await runCli(['validate', '--format', 'json'], dir);
+    const loop = jsonDoc(v.stdout).diagnostics.find((d) => d.code === 'routing-loop');
+    expect(loop?.message).toMatch(/opt-chat-balanced-m → OptiLLM .* → mlx-gemma-3-27b-it-qat-4bit → OptiLLM again/);
+  });
+});

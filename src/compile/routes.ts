@@ -195,12 +195,25 @@ export function walkRoute(model: RouteModel, name: string, path: string[] = []):
     if (t.kind === 'missing') return { type: 'unresolved', name: t.name, reason: t.reason };
     const parse = parseOptillmModel(t.sent, model.approach);
     const next: RouteNode = parse.upstream
-      ? walkRoute(model, parse.upstream, nextPath)
+      ? walkCallback(model, parse.upstream, nextPath)
       : { type: 'unresolved', name: '', reason: `OptiLLM parses "${parse.effective}" to an empty upstream model` };
     return { type: 'optillm', endpointId: t.endpointId, host: t.host, port: t.port, received: t.sent, parse, next };
   });
   if (children.length === 0) children.push({ type: 'unresolved', name, reason: `"${name}" has no deployments` });
   return { type: 'gateway', name, role: entry.role, children };
+}
+
+/**
+ * OptiLLM calling the gateway back: a name that routes to OptiLLM again is a loop even when it
+ * is not yet on this path (a selector whose group is an OptiLLM-routed handle): every path
+ * through OptiLLM must come back to a name that goes straight to a backend.
+ */
+function walkCallback(model: RouteModel, name: string, path: string[]): RouteNode {
+  const entry = model.byName.get(name);
+  if (entry && !path.includes(name) && entry.deployments.some((d) => d.target.kind === 'optillm')) {
+    return { type: 'loop', name, cycle: [...path, name] };
+  }
+  return walkRoute(model, name, path);
 }
 
 /** The leaves of a walk, in order. */
