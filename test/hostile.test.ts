@@ -211,3 +211,17 @@ describe('emitters refuse what would start a new line, with validation bypassed'
     expect(bypass(edit)).toThrow(InternalError);
   });
 });
+
+describe('env files: $ and quotes keep their meaning for a shell-like reader', () => {
+  it('a value with $, quotes and backslashes reads back unchanged (bash, whose rules systemd EnvironmentFile= follows in double quotes)', async () => {
+    const { renderEnv } = await import('../src/compile/render.js');
+    const { execFileSync } = await import('node:child_process');
+    const { writeFileSync } = await import('node:fs');
+    const { tmpDir } = await import('./helpers.js');
+    const values = { A_PRICE: 'costs $5 and ${HOME}', B_QUOTED: 'say "hi" \\ back\\slash', C_PLAIN: 'http://127.0.0.1:8888', D_SPACE: 'two words' };
+    const file = join(tmpDir(), 'env');
+    writeFileSync(file, renderEnv(values));
+    const out = execFileSync('bash', ['-c', `set -a; . "${file}"; printf '%s\\0' "$A_PRICE" "$B_QUOTED" "$C_PLAIN" "$D_SPACE"`], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: '/nowhere' } });
+    expect(out.split('\0').slice(0, 4)).toEqual(Object.values(values));
+  });
+});
