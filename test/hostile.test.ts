@@ -225,3 +225,26 @@ describe('env files: $ and quotes keep their meaning for a shell-like reader', (
     expect(out.split('\0').slice(0, 4)).toEqual(Object.values(values));
   });
 });
+
+// ---- 12. pathological sizes are refused at the door (cost measured by npm run bench:pathological) ----
+const withMembers = (n: number, name: (i: number) => string) =>
+  editHandles(shipped, (rows) => rows.map((r, i) => (i === 16 ? { ...r, members: Array.from({ length: n }, (_, j) => name(j)) } : r)));
+const longApproval = replace('endpoints.yaml', 'approved: chat UI for the household', `approved: ${'x'.repeat(5000)}`);
+const hugeRow = withMembers(20_000, (j) => `ov-missing-member-${j}`);
+
+table('pathological sizes', ['registry-schema'], [
+  { name: 'an ensemble of 1,001 members', texts: withMembers(1001, () => 'ov-phi-4-mini-instruct-fp16'), expected: [{ code: 'registry-schema', file: 'registry/handles.jsonl', pointer: '/16/members', line: 17 }] },
+  { name: 'a row of half a megabyte, refused before it is parsed', texts: hugeRow, expected: [{ code: 'registry-schema', file: 'registry/handles.jsonl', pointer: '/16', line: 17 }] },
+  { name: 'a 5,000-character string', texts: longApproval, expected: [{ code: 'registry-schema', file: 'registry/endpoints.yaml', pointer: '/endpoints/ep_open_webui_3000/lan/approved', line: lineOf(longApproval['endpoints.yaml']!, 'xxxx') }] },
+  { name: 'near miss: an ensemble of exactly 1,000 members', texts: withMembers(1000, (j) => (j % 2 ? 'mlx-gemma-3-27b-it-qat-4bit' : 'mlx-mistral-small-3-2-24b-instruct-2506-4bit')), expected: [] },
+]);
+
+describe('a large ensemble costs once per distinct member', () => {
+  it('1,000 listings of two members compile to two deployments and one warning per member', () => {
+    const texts = withMembers(1000, (j) => (j % 2 ? 'mlx-gemma-3-27b-it-qat-4bit' : 'mlx-mistral-small-3-2-24b-instruct-2506-4bit'));
+    const d = diagnose(texts).filter((x) => x.code === 'ensemble-members');
+    expect(d.map((x) => [x.pointer, x.severity])).toEqual([['/16/members/2', 'warning'], ['/16/members/3', 'warning']]);
+    const routes = buildRouteModel(load(texts));
+    expect(routes.entries.find((e) => e.name === 'ens-chat-balanced-m')!.deployments).toHaveLength(2);
+  });
+});

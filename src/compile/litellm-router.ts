@@ -56,11 +56,14 @@ function modelInfo(entry: GatewayEntry, target: Target, backends: Map<string, Ba
   // Through OptiLLM: the tightest limits of every backend the handle's route reaches.
   const leaves = backends.get(entry.handle) ?? [];
   if (!leaves.length) return { mode: 'chat' };
-  return {
-    max_input_tokens: Math.min(...leaves.map((l) => l.contextLength)),
-    max_output_tokens: Math.min(...leaves.map((l) => l.maxOutputTokens)),
-    mode: 'chat',
-  };
+  // A loop, not Math.min(...): spreading a huge ensemble's members overflows the call stack.
+  let input = Infinity;
+  let output = Infinity;
+  for (const l of leaves) {
+    input = Math.min(input, l.contextLength);
+    output = Math.min(output, l.maxOutputTokens);
+  }
+  return { max_input_tokens: input, max_output_tokens: output, mode: 'chat' };
 }
 
 function litellmParams(entry: GatewayEntry, d: Deployment): Record<string, unknown> | undefined {

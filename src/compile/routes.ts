@@ -112,6 +112,15 @@ export function directName(reg: Registry, handle: string): string {
   return `${reg.settings.optillm.direct_prefix}-${handle}`;
 }
 
+/** Each member once, with the index of its first listing. */
+function distinctMembers(members: readonly string[]): [string, number][] {
+  const first = new Map<string, number>();
+  members.forEach((m, i) => {
+    if (!first.has(m)) first.set(m, i);
+  });
+  return [...first];
+}
+
 export function buildRouteModel(reg: Registry): RouteModel {
   const from = gatewayHost(reg);
   const entries: GatewayEntry[] = [];
@@ -137,7 +146,8 @@ export function buildRouteModel(reg: Registry): RouteModel {
           role: 'group',
           handle: row.handle,
           origin: { file: 'handles.jsonl', pointer: `/${i}/selector/model` },
-          deployments: (row.members ?? []).map((member, m) => ({
+          // One deployment per distinct member: a member listed twice is a warning (ensemble-members), not a weight.
+          deployments: distinctMembers(row.members ?? []).map(([member, m]) => ({
             member,
             target: modelTarget(reg, member, from),
             origin: { file: 'handles.jsonl', pointer: `/${i}/members/${m}` },

@@ -13,7 +13,10 @@ import {
   type PortsLock,
   type Settings,
 } from './schema.js';
-import { sanitizeDiagnostics, sanitizeValue } from './sanitize.js';
+import { MAX_ITEMS, MAX_STRING, sanitizeDiagnostics, sanitizeValue } from './sanitize.js';
+
+/** The longest handles.jsonl row: MAX_ITEMS members of 256 characters, with room to spare. */
+const MAX_ROW = Math.max(MAX_ITEMS * 256, MAX_STRING * 4);
 import { describeIssue } from './zod-issues.js';
 
 export type RegistryFileName = (typeof REGISTRY_FILES)[number]['name'];
@@ -102,6 +105,12 @@ function parseJsonl(file: string, text: string): Parsed {
   lines.forEach((raw, i) => {
     const line = raw.replace(/\r$/, '');
     if (line.trim() === '') return;
+    // Refused before JSON.parse: a pathological row (a million members) would cost more time and
+    // memory than a registry of 10,000 handles. No sound row comes near this size.
+    if (line.length > MAX_ROW) {
+      diagnostics.push({ code: 'registry-schema', severity: 'error', file, pointer: toPointer([rows.length]), line: i + 1, col: 1, message: `line ${i + 1} is ${line.length.toLocaleString('en')} characters long: a row holds at most ${MAX_ROW.toLocaleString('en')}`, hint: `split it: an ensemble lists at most ${MAX_ITEMS} members` });
+      return;
+    }
     let row: unknown;
     try {
       row = JSON.parse(line);
