@@ -21,8 +21,11 @@ interface UndefinedRead {
   name: string;
 }
 
-/** Every variable a reader reads that no env file of its unit defines and its service does not declare as a secret. */
-function undefinedReads(reg: Registry, all: readonly GeneratedFile[]): UndefinedRead[] {
+/**
+ * Every variable a reader reads that no env file of its unit defines and its service does not
+ * declare as a secret. `alsoDefined` adds names per unit (host\0unit), and `defined` collects them.
+ */
+function undefinedReads(reg: Registry, all: readonly GeneratedFile[], alsoDefined?: Map<string, Set<string>>, definedOut?: Map<string, Set<string>>): UndefinedRead[] {
   const found: UndefinedRead[] = [];
   const byInstall = new Map(all.filter((f) => f.install).map((f) => [`${f.host}\0${f.install}`, f]));
   const units = all.filter((f) => f.path.includes('/systemd/') && f.path.endsWith('.service'));
@@ -30,6 +33,8 @@ function undefinedReads(reg: Registry, all: readonly GeneratedFile[]): Undefined
     const service = serviceOfUnit(reg, unit.host, unit.unit!) ?? unit.unit!;
     const secrets = reg.settings.secrets[service];
     const defined = new Set<string>(unitValues(unit.content, 'Environment').map((v) => v.replace(/^"/, '').split('=')[0]!));
+    alsoDefined?.get(`${unit.host}\0${unit.unit}`)?.forEach((k) => defined.add(k));
+    definedOut?.set(`${unit.host}\0${unit.unit}`, defined);
     for (const path of unitValues(unit.content, 'EnvironmentFile')) {
       const file = byInstall.get(`${unit.host}\0${path.replace(/^-/, '')}`);
       if (file) envKeys(file.content).forEach((k) => defined.add(k));
@@ -61,7 +66,8 @@ export const envUndefined: Rule = {
   check({ reg, files, generated }) {
     const out: Diagnostic[] = [];
     const all = files();
-    const compiled = undefinedReads(reg, all);
+    const compiledDefined = new Map<string, Set<string>>();
+    const compiled = undefinedReads(reg, all, undefined, compiledDefined);
     for (const { reader, unit, service, name } of compiled) {
       const secrets = reg.settings.secrets[service];
       const pointer = secrets ? toPointer(['secrets', service, 'names']) : '/secrets';
@@ -74,9 +80,12 @@ export const envUndefined: Rule = {
       );
     }
     if (!generated) return out;
+    // On disk, a name counts as defined when the env files on disk or those compile writes define
+    // it: a stale file set (a moved install path) is drift, which compile fixes; what is left is a
+    // reference nothing defines, e.g. one added to router.yaml by hand.
     const onDisk = all.map((f) => ({ ...f, content: generated.onDisk.get(f.path) ?? f.content }));
     const known = new Set(compiled.map((r) => `${r.reader.path}\0${r.name}`));
-    for (const { reader, unit, name } of undefinedReads(reg, onDisk)) {
+    for (const { reader, unit, name } of undefinedReads(reg, onDisk, compiledDefined)) {
       if (known.has(`${reader.path}\0${name}`)) continue;
       const text = reader.content;
       const index = text.search(new RegExp(`(?:os\\.environ/|\\$\\{)${name}\\b`));
