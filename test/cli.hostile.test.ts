@@ -116,3 +116,16 @@ describe('routing loops through a selector group', () => {
     expect(loop?.message).toMatch(/opt-chat-balanced-m → OptiLLM .* → mlx-gemma-3-27b-it-qat-4bit → OptiLLM again/);
   });
 });
+
+describe('--registry that is not a directory', () => {
+  it.each([
+    ['a FIFO', (p: string) => execFileSync('mkfifo', [p]), /is a FIFO/],
+    ['a regular file', (p: string) => writeFileSync(p, 'hosts: {}\n'), /is a regular file, not a directory/],
+  ])('%s: exit 2 at once', async (_n, make, message) => {
+    const dir = copyShipped();
+    make(join(dir, 'odd'));
+    const r = await runCli(['validate', '--registry', 'odd'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});

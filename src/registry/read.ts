@@ -15,15 +15,14 @@ export function displayPath(path: string, cwd = process.cwd()): string {
 }
 
 export async function readRegistryTexts(dir: string): Promise<Partial<Record<RegistryFileName, string>>> {
-  let isDir = false;
+  let st: Stats | undefined;
   try {
-    isDir = statSync(dir).isDirectory();
+    st = statSync(dir);
   } catch {
-    isDir = false;
+    st = undefined;
   }
-  if (!isDir) {
-    throw new UsageError(`registry directory "${dir}" does not exist; pass --registry DIR (default: registry)`);
-  }
+  if (!st) throw new UsageError(`registry directory "${dir}" does not exist; pass --registry DIR (default: registry)`);
+  if (!st.isDirectory()) throw new UsageError(`--registry "${dir}" is ${kindOf(st)}, not a directory; pass --registry DIR (default: registry)`);
   const texts: Partial<Record<RegistryFileName, string>> = {};
   await Promise.all(
     REGISTRY_FILES.map(async (spec) => {
@@ -39,7 +38,7 @@ function kindOf(st: Stats): string {
   if (st.isFIFO()) return 'a FIFO (named pipe)';
   if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
   if (st.isSocket()) return 'a socket';
-  return 'not a regular file';
+  return st.isFile() ? 'a regular file' : 'an unusual file';
 }
 
 /**

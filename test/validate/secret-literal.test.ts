@@ -27,6 +27,11 @@ ruleTable('secret-literal', [
     expected: [],
   },
   {
+    name: 'near miss: names that only contain the word (StrictHostKeyChecking, KEYRING_DIR)',
+    edit: (t) => set('hosts.yaml', ['hosts', 'mini', 'deploy', 'ssh_options'], ['-o', 'StrictHostKeyChecking=yes'])(set('endpoints.yaml', ['endpoints', 'ep_ov_server_9000', 'run', 'environment'], { KEYRING_DIR: '/var/lib/ov' })(t)),
+    expected: [],
+  },
+  {
     name: 'near miss: long mixed-case model names are not keys',
     edit: set('models.yaml', ['models', 'mlx-deepseek-v3-1-4bit', 'upstream'], 'mlx-community/DeepSeek-V3.1-Terminus-4bit-DWQ-Instruct2509'),
     expected: [],

@@ -68,12 +68,15 @@ function redact(value: string): string {
   return `${value.slice(0, 4)}…(${value.length} chars)`;
 }
 
-/** A name that says its value is secret: *KEY*, *TOKEN*, *SECRET*, *PASSWORD*, *PASSWD* (any case). */
-export const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD/i;
+/**
+ * A name that says its value is secret: one of its `_`/`-`/`.` pieces is, or ends in, KEY, TOKEN,
+ * SECRET, PASSWORD or PASSWD (any case): OPENAI_API_KEY, --client-secret, SMTP_PASSWD, APIKEY.
+ * Pieces, not substrings: StrictHostKeyChecking, KEYRING_DIR and max_output_tokens say no such thing.
+ */
+const SECRET_PIECE = /(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD)$/i;
 
-/** max_output_tokens and the like count tokens: a name ending in TOKENS is no secret. */
 export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name) && !/TOKENS$/i.test(name);
+  return name.split(/[-_.]/).some((piece) => SECRET_PIECE.test(piece));
 }
 
 /** A value that names a secret instead of holding it: os.environ/X, ${X}, $X, or LiteLLM's keyless placeholder. */
