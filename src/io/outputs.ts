@@ -39,14 +39,25 @@ export function installPathProblem(path: string): string | undefined {
   return undefined;
 }
 
-/** The first component of `rel` under `root` that is a symbolic link (its relative path), or undefined. */
-async function symlinkComponent(root: string, rel: string): Promise<string | undefined> {
+/**
+ * The first component of `rel` under `root` that is a symbolic link (its relative path), or
+ * undefined. `seen` caches each prefix's lstat across the files of one run (they share directories).
+ */
+async function symlinkComponent(root: string, rel: string, seen: Map<string, Promise<'link' | 'missing' | 'other'>>): Promise<string | undefined> {
   const segments = rel.split('/');
   for (let i = 1; i <= segments.length; i++) {
     const prefix = segments.slice(0, i).join('/');
-    const st = await lstat(join(root, prefix)).catch(() => undefined);
-    if (!st) return undefined;
-    if (st.isSymbolicLink()) return prefix;
+    let kind = seen.get(prefix);
+    if (!kind) {
+      kind = lstat(join(root, prefix)).then(
+        (st): 'link' | 'other' => (st.isSymbolicLink() ? 'link' : 'other'),
+        (): 'missing' => 'missing',
+      );
+      seen.set(prefix, kind);
+    }
+    const k = await kind;
+    if (k === 'missing') return undefined;
+    if (k === 'link') return prefix;
   }
   return undefined;
 }
@@ -90,9 +101,10 @@ export async function readGeneratedState(outDir: string, files: readonly Generat
   const previousManifest = [...previousSha.keys()];
   const paths = new Set([...files.map((f) => f.path), ...previousManifest]);
   const onDisk = new Map<string, string | undefined>();
+  const seen = new Map<string, Promise<'link' | 'missing' | 'other'>>();
   await Promise.all(
     [...paths].map(async (p) => {
-      const link = await symlinkComponent(outDir, p);
+      const link = await symlinkComponent(outDir, p, seen);
       if (link !== undefined) {
         unsafe.set(p, `${dir}/${link} is a symbolic link`);
         onDisk.set(p, undefined);
