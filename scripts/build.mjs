@@ -6,6 +6,7 @@
 //   dist/.cache/results/  the memo of validate / compile --check results (src/cli/result-cache.ts)
 //   dist/cli/main.js      commander and every command, split into dist/chunks/ loaded on demand
 //   dist/registry/json-schema.js   for scripts/gen-schemas.mjs
+//   dist/io/outputs.js             for test/io/interrupt-child.mjs (a compile signalled mid-write)
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -71,7 +72,7 @@ const fast = await build({
 const buildId = createHash('sha256').update(readFileSync(join(DIST, 'cli/fast.cjs'))).digest('hex');
 const esm = await build({
   ...common,
-  entryPoints: { 'cli/main': 'src/cli/main.ts', 'registry/json-schema': 'src/registry/json-schema.ts' },
+  entryPoints: { 'cli/main': 'src/cli/main.ts', 'registry/json-schema': 'src/registry/json-schema.ts', 'io/outputs': 'src/io/outputs.ts' },
   outdir: DIST,
   format: 'esm',
   splitting: true,

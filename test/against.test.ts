@@ -42,6 +42,57 @@ describe('validate --against', () => {
     ]);
   });
 
+  const portImmutable = async (dir: string) => {
+    const r = await runCli(['validate', '--against', 'HEAD', '--format', 'json'], dir);
+    const d = JSON.parse(r.stdout).diagnostics.filter((x: { code: string }) => x.code === 'port-immutable');
+    return { code: r.code, at: d.map((x: { file: string; pointer: string }) => `${x.file}#${x.pointer}`).sort() };
+  };
+  const withRetired = (t: Texts) => ({ ...t, 'ports.lock.yaml': t['ports.lock.yaml']!.replace('reserved: []', 'reserved:\n  - { host: studio, port: 8119, service: mlx-8119, reason: retired }').replace('migrations: []', 'migrations:\n  - { service: mlx-8120, host: studio, from: 8121, to: 8120, reason: early test }') });
+
+  it.each([
+    ['a reserved entry dropped', (t: string) => t.replace(/reserved:\n  - \{[^}]*\}/, 'reserved: []'), 'registry/ports.lock.yaml#/reserved'],
+    ['a reserved entry edited', (t: string) => t.replace('reason: retired', 'reason: never mind'), 'registry/ports.lock.yaml#/reserved'],
+    ['a migration dropped', (t: string) => t.replace(/migrations:\n  - \{[^}]*\}/, 'migrations: []'), 'registry/ports.lock.yaml#/migrations'],
+    ['a migration edited', (t: string) => t.replace('from: 8121', 'from: 8122'), 'registry/ports.lock.yaml#/migrations'],
+  ])('fails when %s since the ref', async (_n, edit, at) => {
+    const dir = copyShipped(withRetired(shippedTexts()));
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
+    execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qam', 'base', '--allow-empty'], { cwd: dir });
+    execFileSync('git', ['add', '-A'], { cwd: dir });
+    execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'ledger'], { cwd: dir });
+    const ledger = join(dir, 'registry/ports.lock.yaml');
+    const { readFileSync } = await import('node:fs');
+    const before = readFileSync(ledger, 'utf8');
+    writeFileSync(ledger, edit(before));
+    expect(readFileSync(ledger, 'utf8')).not.toBe(before);
+    const r = await portImmutable(dir);
+    expect(r.code).toBe(1);
+    expect(r.at).toEqual([at]);
+  });
+
+  it('passes a port moved with a migration (and the new port locked)', async () => {
+    const dir = repoWithHistory();
+    const texts = editYaml(shippedTexts(), 'endpoints.yaml', (d) => d.setIn(['endpoints', 'ep_searxng_8888', 'port'], 8889));
+    write(dir, {
+      ...texts,
+      'endpoints.yaml': texts['endpoints.yaml']!.replace('ep_searxng_8888:', 'ep_searxng_8889:'),
+      'settings.yaml': texts['settings.yaml']!.replace('endpoint: ep_searxng_8888', 'endpoint: ep_searxng_8889'),
+      'ports.lock.yaml': texts['ports.lock.yaml']!
+        .replace('  - { host: mini, port: 9000, service: ov-server }', '  - { host: mini, port: 8889, service: searxng }\n  - { host: mini, port: 9000, service: ov-server }')
+        .replace('migrations: []', 'migrations:\n  - { service: searxng, host: mini, from: 8888, to: 8889, reason: port clash }'),
+    });
+    const r = await runCli(['validate', '--against', 'HEAD', '--format', 'json', '--out', 'none'], dir);
+    expect(JSON.parse(r.stdout).diagnostics.filter((x: { code: string }) => x.code.startsWith('port-'))).toEqual([]);
+  });
+
+  it('reports a moved port once, not once by the ledger rule and once against the ref', async () => {
+    const dir = repoWithHistory();
+    write(dir, editYaml(shippedTexts(), 'endpoints.yaml', (d) => d.setIn(['endpoints', 'ep_searxng_8888', 'port'], 8889)));
+    const r = await portImmutable(dir);
+    expect(r.code).toBe(1);
+    expect(r.at).toEqual(['registry/endpoints.yaml#/endpoints/ep_searxng_8888/port']);
+  });
+
   it('fails when a handle name now means another model', async () => {
     const dir = repoWithHistory();
     write(dir, editYaml(shippedTexts(), 'models.yaml', (d) => d.setIn(['models', 'ov-phi-4-mini-instruct-fp16', 'upstream'], 'phi-4-reasoning-fp16')));

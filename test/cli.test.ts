@@ -1,5 +1,6 @@
 // The built CLI as a user runs it: exit codes 0/1/2, --check drift, located diagnostics for a
 // broken registry and nothing written, orphan removal, output formats. No stack traces, ever.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,7 +49,8 @@ describe('homelab compile', () => {
     const dir = copyShipped();
     const manifestPath = join(dir, 'generated/manifest.json');
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-    manifest.files.push({ path: 'mini/systemd/old-service.service', sha256: 'x' });
+    // Exactly what homelab wrote (the sha256 matches): only such an orphan is removed.
+    manifest.files.push({ path: 'mini/systemd/old-service.service', sha256: createHash('sha256').update('stale\n').digest('hex') });
     writeFileSync(manifestPath, JSON.stringify(manifest));
     writeFileSync(join(dir, 'generated/mini/systemd/old-service.service'), 'stale\n');
     writeFileSync(join(dir, 'generated/mini/notes.txt'), 'not ours\n');

@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileAll } from '../src/compile/index.js';
+import { compileAll, MANIFEST_PATH, readManifest, sha256 } from '../src/compile/index.js';
 import { HEADER_TEXT } from '../src/compile/render.js';
 import { load, readTexts, ROOT } from './helpers.js';
 
@@ -40,6 +40,14 @@ describe.each(CASES)('compile $name', ({ name, registry, expected }) => {
       expect(f.content.endsWith('\n') && !f.content.endsWith('\n\n'), f.path).toBe(true);
       expect(f.content, f.path).not.toContain('\r');
     }
+  });
+
+  it('marks its manifest as homelab\'s, listing every other file with its sha256 (orphan removal trusts only this)', () => {
+    const manifest = readManifest(files.find((f) => f.path === MANIFEST_PATH)!.content);
+    expect(manifest.isHomelab).toBe(true);
+    expect(manifest.entries.map((e) => [e.path, e.sha256])).toEqual(files.filter((f) => f.path !== MANIFEST_PATH).map((f) => [f.path, sha256(f.content)]));
+    // A manifest without the mark (another tool's) is not homelab's.
+    expect(readManifest(JSON.stringify({ files: manifest.entries })).isHomelab).toBe(false);
   });
 
   it('is deterministic: a second compile is byte-identical', () => {

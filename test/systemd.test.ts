@@ -6,6 +6,7 @@ import { chmodSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileAll } from '../src/compile/index.js';
+import { unitName } from '../src/compile/mesh.js';
 import { load, readTexts, ROOT, tmpDir } from './helpers.js';
 
 const CEILING: Record<string, number> = { 'litellm-orch': 2.0, 'optillm-proxy': 2.0, 'ov-server': 3.0, 'open-webui': 2.0, litellm: 2.0, optillm: 2.0, ov: 3.0, webui: 2.0 };
@@ -124,5 +125,94 @@ describe('secret checks (ExecStartPre=) of the shipped units', () => {
       // The line itself holds no expansion systemd would do: the value never reaches its logs.
       expect(line.replace(/\$\$\{/g, '')).not.toMatch(/\$\{|\$[A-Z]/);
     }
+  });
+});
+
+/** Every directive of a unit's [Service] section: name → values in order. */
+function directives(content: string): Map<string, string[]> {
+  const section = content.split(/^\[Service\]$/m)[1]!.split(/^\[/m)[0]!;
+  const out = new Map<string, string[]>();
+  for (const line of section.split('\n')) {
+    const m = /^([A-Za-z]+)=(.*)$/.exec(line);
+    if (m) out.set(m[1]!, [...(out.get(m[1]!) ?? []), m[2]!]);
+  }
+  return out;
+}
+
+// The hardened set of a network daemon (systemd.exec(5), systemd.resource-control(5)), each
+// directive asserted per unit, with the typed relaxations (GPU, jit-memory, proc-all) as the only
+// exceptions.
+describe.each(FIXTURES)('hardening directives of every unit of %s', (registry) => {
+  const reg = load(readTexts(registry));
+  const units = compileAll(reg).filter((f) => f.path.includes('/systemd/'));
+  it.each(units.map((u) => [u.path, u] as const))('%s', (_p, unit) => {
+    const ep = Object.values(reg.endpoints).find((e) => e.run && e.host === unit.host && unitName(e) === unit.unit)!;
+    const run = ep.run!;
+    const isGpu = run.device === 'GPU';
+    const relax = new Set(run.relax ?? []);
+    const d = directives(unit.content);
+    const one = (k: string) => {
+      expect(d.get(k), k).toHaveLength(1);
+      return d.get(k)![0];
+    };
+    expect(one('User')).toBe(run.user);
+    expect(one('User')).not.toBe('root');
+    for (const k of ['StateDirectory', 'RuntimeDirectory', 'CacheDirectory']) expect(one(k), k).toBe(unit.unit);
+    expect(one('UMask')).toBe('0077');
+    expect(one('CapabilityBoundingSet')).toBe('');
+    expect(one('AmbientCapabilities')).toBe('');
+    expect(one('ProtectSystem')).toBe('strict');
+    expect(['yes', 'tmpfs', 'read-only']).toContain(one('ProtectHome'));
+    for (const k of ['NoNewPrivileges', 'PrivateTmp', 'PrivateIPC', 'ProtectHostname', 'ProtectClock', 'ProtectKernelTunables', 'ProtectKernelModules', 'ProtectKernelLogs', 'ProtectControlGroups', 'LockPersonality', 'RestrictRealtime', 'RestrictSUIDSGID', 'RestrictNamespaces', 'RemoveIPC']) {
+      expect(one(k), k).toBe('yes');
+    }
+    expect(one('PrivateDevices')).toBe(isGpu ? 'no' : 'yes');
+    expect(one('PrivateUsers')).toBe(isGpu ? 'no' : 'yes');
+    if (isGpu) {
+      expect(one('DeviceAllow')).toBe('char-drm rw');
+      expect(one('SupplementaryGroups')).toBe('render');
+    } else {
+      expect(d.has('DeviceAllow')).toBe(false);
+    }
+    expect(one('DevicePolicy')).toBe('closed');
+    expect(one('ProtectProc')).toBe('invisible');
+    expect(one('ProcSubset')).toBe(relax.has('proc-all') ? 'all' : 'pid');
+    expect(one('MemoryDenyWriteExecute')).toBe(relax.has('jit-memory') ? 'no' : 'yes');
+    expect(one('RestrictAddressFamilies')).toBe('AF_INET AF_INET6 AF_UNIX');
+    expect(one('IPAddressDeny')).toBe('any');
+    const allow = one('IPAddressAllow')!.split(' ');
+    expect(allow[0]).toBe('localhost');
+    const isLanFacing = ep.kind === 'litellm' || !['127.0.0.1', '::1', 'localhost'].includes(ep.bind);
+    // Private ranges only for a LAN-facing service: never the internet.
+    if (isLanFacing) expect(allow).toEqual(expect.arrayContaining(['192.168.0.0/16', '10.0.0.0/8']));
+    else expect(allow).toEqual(['localhost']);
+    expect(allow).not.toContain('any');
+    expect(one('SystemCallArchitectures')).toBe('native');
+    expect(d.get('SystemCallFilter')).toEqual(['@system-service', '~@privileged @resources']);
+    expect(one('Restart')).toBe('on-failure');
+  });
+});
+
+describe('escaping in units: % and $ keep their meaning', () => {
+  const reg = load(readTexts(FIXTURES[0]!));
+  const ov = reg.endpoints.ep_ov_server_9000!;
+  ov.run = { ...ov.run!, args: ['--prompt', 'costs $5 at 100% for "you"', '--home=$HOME'], environment: { OV_NOTE: '50% of $BUDGET' } };
+  const unit = compileAll(reg).find((f) => f.path.endsWith('ov-server.service'))!;
+  const d = directives(unit.content);
+
+  it('doubles $ and % in ExecStart (no variable or specifier expansion), except the intended ${VAR}', () => {
+    expect(d.get('ExecStart')![0]).toContain('"costs $$5 at 100%% for \\"you\\""');
+    expect(d.get('ExecStart')![0]).toContain('--home=$$HOME');
+  });
+
+  it('doubles % in Environment= and leaves $ (Environment= does not expand variables)', () => {
+    expect(d.get('Environment')).toContain('"OV_NOTE=50%% of $BUDGET"');
+  });
+
+  it('and systemd-analyze verify accepts the result', () => {
+    const root = stage([{ name: 'ov-server.service', content: unit.content }]);
+    const r = verify(root, 'ov-server.service');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 });

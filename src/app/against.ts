@@ -6,21 +6,37 @@ import { displayPath } from '../registry/read.js';
 import { at } from '../validate/context.js';
 import { toPointer, type Diagnostic } from '../validate/diagnostic.js';
 
+/** An entry's identity for "edited or dropped": every field, keys in a fixed order. */
+function entryKey(entry: object): string {
+  return JSON.stringify(Object.keys(entry).sort().map((k) => [k, (entry as Record<string, unknown>)[k]]));
+}
+
 export function compareRegistries(before: Registry, now: Registry, ref: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const migrated = (host: string, service: string, from: number, to: number) =>
     now.ports.migrations.some((m) => m.host === host && m.service === service && m.from === from && m.to === to);
+  const isLocked = (host: string, service: string, port: number) => now.ports.ports.some((p) => p.host === host && p.service === service && p.port === port);
   const oldPort = new Map(Object.values(before.endpoints).map((ep) => [`${ep.host}\0${ep.service}`, ep.port]));
   for (const [id, ep] of Object.entries(now.endpoints)) {
     const was = oldPort.get(`${ep.host}\0${ep.service}`);
     if (was === undefined || was === ep.port || migrated(ep.host, ep.service, was, ep.port)) continue;
+    // A move the current ledger does not list is the port-immutable rule's to report: once is enough.
+    if (!isLocked(ep.host, ep.service, ep.port)) continue;
     out.push(at(now, 'endpoints.yaml', toPointer(['endpoints', id, 'port']), { code: 'port-immutable', message: `port of ${ep.service} on ${ep.host} changed ${was} → ${ep.port} since ${ref}`, hint: `restore ${was}, or add a migration {service: ${ep.service}, host: ${ep.host}, from: ${was}, to: ${ep.port}, reason: …}` }));
   }
-  const key = (p: { host: string; port: number; service: string }) => `${p.host}:${p.port} ${p.service}`;
-  const nowLedger = new Set(now.ports.ports.map(key));
-  for (const p of before.ports.ports) {
-    if (nowLedger.has(key(p))) continue;
-    out.push(at(now, 'ports.lock.yaml', '/ports', { code: 'port-immutable', message: `ledger entry ${key(p)} of ${ref} was edited or dropped`, hint: 'ledger entries are never edited or dropped: restore it (a move is a migration; a retired port goes to reserved)' }));
+  const describe = (p: { host: string; port?: number; service: string; from?: number; to?: number }) =>
+    p.port !== undefined ? `${p.host}:${p.port} ${p.service}` : `${p.service} on ${p.host} ${p.from} → ${p.to}`;
+  const sections = [
+    ['ports', before.ports.ports, now.ports.ports, 'ledger entries are never edited or dropped: restore it (a move is a migration; a retired port goes to reserved)'],
+    ['reserved', before.ports.reserved, now.ports.reserved, 'a reserved port stays reserved for ever: restore the entry'],
+    ['migrations', before.ports.migrations, now.ports.migrations, 'migrations are history: restore the entry (add a new migration for a new move)'],
+  ] as const;
+  for (const [section, was, is, hint] of sections) {
+    const nowKeys = new Set<string>(is.map(entryKey));
+    for (const entry of was) {
+      if (nowKeys.has(entryKey(entry))) continue;
+      out.push(at(now, 'ports.lock.yaml', `/${section}`, { code: 'port-immutable', message: `${section} entry ${describe(entry)} of ${ref} was edited or dropped`, hint }));
+    }
   }
   now.handles.forEach((h, i) => {
     if (h.selector) return;

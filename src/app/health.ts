@@ -4,7 +4,7 @@ import type { ChalkInstance } from 'chalk';
 import { describeFetchError } from '../io/fetch-error.js';
 import type { EndpointKind } from '../registry/schema.js';
 import type { Registry } from '../registry/load.js';
-import { reachAddress, sortedEndpoints } from '../compile/mesh.js';
+import { serviceUrl, sortedEndpoints } from '../compile/mesh.js';
 
 /** The unauthenticated route that tells whether a service of each kind is up. */
 export const HEALTH_PATHS: Record<EndpointKind, string[]> = {
@@ -42,7 +42,7 @@ export function probeTargets(reg: Registry, onlyHost?: string, fromHost?: string
   return sortedEndpoints(reg, true)
     .filter(([, ep]) => !onlyHost || ep.host === onlyHost)
     .flatMap(([id, ep]) =>
-      HEALTH_PATHS[ep.kind].map((path) => ({ endpoint: id, service: ep.service, host: ep.host, url: `http://${reachAddress(reg, ep, fromHost)}:${ep.port}${path}` })),
+      HEALTH_PATHS[ep.kind].map((path) => ({ endpoint: id, service: ep.service, host: ep.host, url: `${serviceUrl(reg, ep, fromHost)}${path}` })),
     );
 }
 

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // The homelab CLI: commander wiring and the mapping from outcomes to exit codes
 // (0 ok · 1 check failed · 2 usage error, unreadable input or a bug). No process.exit below here.
+import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { DeployError, InternalError, RemoteCommandError, UsageError } from '../errors.js';
-import { FORMATS } from './report.js';
+import { FORMATS, printFailure, wantsJson } from './report.js';
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 // Commands are imported when they run: start-up stays at node's own plus what that command needs.
 const commands = {
@@ -28,12 +31,13 @@ function run(action: () => Promise<number>): Promise<void> {
 export function buildProgram(): Command {
   const program = new Command('homelab')
     .description('Compile and check the home LLM mesh from one typed registry.')
+    .version(version, '-V, --version', 'print the version')
     .showHelpAfterError('(run `homelab --help` for usage)')
     .exitOverride();
 
   program
     .command('compile')
-    .description('write every generated file of the mesh (CONTRACT §3)')
+    .description('write every generated file of the mesh')
     .addOption(registryOption())
     .option('--out <dir>', 'output directory', 'generated')
     .option('--check', 'write nothing; exit 1 listing each file that would change')
@@ -119,29 +123,38 @@ export function buildProgram(): Command {
   return program;
 }
 
-export function exitCodeFor(err: unknown): number {
+export function exitCodeFor(err: unknown, isJson = false): number {
   if (err instanceof CommanderError) {
-    return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2;
-  }
-  if (err instanceof UsageError) {
-    process.stderr.write(`homelab: ${err.message}\n`);
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    // Commander has printed its message on stderr; a JSON reader still gets one document.
+    if (isJson) printFailure('usage-error', err.message.replace(/^error: /, ''), 'run `homelab --help` for usage');
     return 2;
   }
-  if (err instanceof RemoteCommandError || err instanceof DeployError) {
+  if (err instanceof UsageError || err instanceof RemoteCommandError || err instanceof DeployError) {
     process.stderr.write(`homelab: ${err.message}\n`);
-    return 1;
+    const isUsage = err instanceof UsageError;
+    if (isJson) printFailure(isUsage ? 'usage-error' : 'deploy-failed', err.message);
+    return isUsage ? 2 : 1;
   }
   const detail = err instanceof InternalError || err instanceof Error ? err.message : String(err);
   process.stderr.write(`homelab: internal error: ${detail}\nThis is a bug in homelab; please report it with the command you ran.\n`);
   if (process.env.HOMELAB_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  if (isJson) printFailure('internal-error', detail, 'this is a bug in homelab; please report it with the command you ran');
   return 2;
 }
 
 async function main(): Promise<void> {
+  const program = buildProgram();
+  // Bare `homelab`: the help, on stderr, as a usage error.
+  if (process.argv.length <= 2) {
+    program.outputHelp({ error: true });
+    process.exitCode = 2;
+    return;
+  }
   try {
-    await buildProgram().parseAsync(process.argv);
+    await program.parseAsync(process.argv);
   } catch (err) {
-    process.exitCode = exitCodeFor(err);
+    process.exitCode = exitCodeFor(err, wantsJson(process.argv));
   }
 }
 

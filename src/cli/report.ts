@@ -69,3 +69,15 @@ export function printDiagnostics(diagnostics: readonly Diagnostic[], format: For
     process.stderr.write(formatText(diagnostics, colorFor(process.stderr)) + '\n');
   }
 }
+
+/** True when the command line asks for JSON (`--format json` or `--format=json`), read before
+ *  commander parses it, so that even a usage error prints one JSON document. */
+export function wantsJson(argv: readonly string[]): boolean {
+  return argv.some((a, i) => a === '--format=json' || (a === '--format' && argv[i + 1] === 'json'));
+}
+
+/** The one JSON document of a run that ended before any diagnostics: a usage error, an unreadable input, a bug. */
+export function printFailure(code: string, message: string, hint?: string): void {
+  const d: Diagnostic = { code, severity: 'error', file: '', pointer: '', message, ...(hint ? { hint } : {}) };
+  process.stdout.write(formatJson([d]) + '\n');
+}

@@ -5,14 +5,16 @@
 import type { Registry } from '../registry/load.js';
 import type { Layout } from './layout.js';
 import { mcpLaunch, mcpServers } from './mcp-registry.js';
-import { gatewayEndpoint } from './mesh.js';
+import { baseUrl, gatewayEndpoint } from './mesh.js';
 import { renderJson, type GeneratedFile } from './render.js';
 
 /** The gateway's OpenAI-compatible base URL as a LAN client sees it. */
 export function gatewayClientUrl(reg: Registry): string | undefined {
   const gw = gatewayEndpoint(reg);
   if (!gw) return undefined;
-  return `http://${reg.hosts[gw.host]?.address ?? gw.host}:${gw.port}/v1`;
+  // No host of the mesh: called at the gateway's host address (IPv6 in brackets), or on loopback
+  // when the gateway listens only there.
+  return baseUrl(reg, gw, undefined);
 }
 
 /** `{"mcpServers": {name: {command, args} | {url}}}`; sse servers carry their transport as `type`. */

@@ -26,6 +26,12 @@ export interface ManifestEntry {
 
 export const MANIFEST_PATH = 'manifest.json';
 
+/**
+ * The manifest's mark that homelab wrote it. Orphan removal trusts a manifest only when it
+ * carries this mark: a stray manifest.json of another tool must never make compile delete files.
+ */
+export const MANIFEST_GENERATOR = 'homelab';
+
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
@@ -39,7 +45,7 @@ function emitManifest(files: GeneratedFile[]): GeneratedFile {
     ...(f.mode ? { mode: f.mode } : {}),
     sha256: sha256(f.content),
   }));
-  return { path: MANIFEST_PATH, content: renderJson({ files: entries }) };
+  return { path: MANIFEST_PATH, content: renderJson({ generator: MANIFEST_GENERATOR, files: entries }) };
 }
 
 export function compileAll(reg: Registry, routes: RouteModel = buildRouteModel(reg)): GeneratedFile[] {
@@ -59,10 +65,16 @@ export function compileAll(reg: Registry, routes: RouteModel = buildRouteModel(r
 
 /** The manifest's file list, parsed back (for orphan removal and deploys). */
 export function parseManifest(text: string): ManifestEntry[] {
+  return readManifest(text).entries;
+}
+
+/** The manifest's entries and whether homelab wrote it (its generator mark). */
+export function readManifest(text: string): { isHomelab: boolean; entries: ManifestEntry[] } {
   try {
-    const data = JSON.parse(text) as { files?: ManifestEntry[] };
-    return Array.isArray(data.files) ? data.files.filter((f) => typeof f?.path === 'string') : [];
+    const data = JSON.parse(text) as { generator?: unknown; files?: ManifestEntry[] };
+    const entries = Array.isArray(data.files) ? data.files.filter((f) => typeof f?.path === 'string') : [];
+    return { isHomelab: data.generator === MANIFEST_GENERATOR, entries };
   } catch {
-    return [];
+    return { isHomelab: false, entries: [] };
   }
 }

@@ -3,7 +3,7 @@
 // variable silently sends an openai/ deployment to api.openai.com.
 import type { Registry } from '../registry/load.js';
 import { layout, SECRET, type Layout } from './layout.js';
-import { baseUrl, selectorVar } from './mesh.js';
+import { selectorVar, serviceUrl } from './mesh.js';
 import { renderYaml, sortKeys, type GeneratedFile } from './render.js';
 import type { Deployment, GatewayEntry, RouteModel, Target } from './routes.js';
 
@@ -15,7 +15,7 @@ export function routerEnv(reg: Registry): Record<string, string> {
   const vars: Record<string, string> = {};
   for (const [name, tool] of Object.entries(reg.settings.search)) {
     const ep = reg.endpoints[tool.endpoint];
-    if (ep) vars[searchVar(name)] = baseUrl(reg, ep, layout(reg).gatewayHost).replace(/\/v1$/, '');
+    if (ep) vars[searchVar(name)] = serviceUrl(reg, ep, layout(reg).gatewayHost);
   }
   return vars;
 }
@@ -59,11 +59,14 @@ function modelInfo(entry: GatewayEntry, target: Target, backends: Map<string, Ba
   // Through OptiLLM: the tightest limits of every backend the handle's route reaches.
   const leaves = backends.get(entry.handle) ?? [];
   if (!leaves.length) return { mode: 'chat' };
-  return {
-    max_input_tokens: Math.min(...leaves.map((l) => l.contextLength)),
-    max_output_tokens: Math.min(...leaves.map((l) => l.maxOutputTokens)),
-    mode: 'chat',
-  };
+  // A loop, not Math.min(...): spreading a huge ensemble's members overflows the call stack.
+  let input = Infinity;
+  let output = Infinity;
+  for (const l of leaves) {
+    input = Math.min(input, l.contextLength);
+    output = Math.min(output, l.maxOutputTokens);
+  }
+  return { max_input_tokens: input, max_output_tokens: output, mode: 'chat' };
 }
 
 function litellmParams(reg: Registry, entry: GatewayEntry, d: Deployment): Record<string, unknown> | undefined {

@@ -49,17 +49,29 @@ export function homeDir(host: Host | undefined, user: string): string {
 }
 
 /**
- * host:port as seen from a service on `fromHost`: a service on the same host is reached on
- * loopback (when it listens there), one elsewhere on its host's address.
+ * The address a service on `fromHost` calls `ep` at. A service is called at the address it binds:
+ * on its own host a loopback bind is called there (OptiLLM on 127.0.0.2 is called at 127.0.0.2),
+ * a wildcard bind on 127.0.0.1; from elsewhere, a specific bind is called at that address and a
+ * wildcard bind at the host's address.
  */
 export function reachAddress(reg: Registry, ep: Endpoint, fromHost: string | undefined): string {
-  if (ep.host === fromHost && (isWildcardBind(ep.bind) || isLoopbackBind(ep.bind))) return LOOPBACK;
-  if (!isWildcardBind(ep.bind) && !isLoopbackBind(ep.bind)) return ep.bind;
-  return reg.hosts[ep.host]?.address ?? ep.host;
+  if (isWildcardBind(ep.bind)) return ep.host === fromHost ? LOOPBACK : reg.hosts[ep.host]?.address ?? ep.host;
+  if (ep.bind === 'localhost') return ep.host === fromHost ? LOOPBACK : reg.hosts[ep.host]?.address ?? ep.host;
+  return ep.bind;
+}
+
+/** An address as the host part of a URL: an IPv6 address goes in brackets (RFC 3986). */
+export function urlHost(address: string): string {
+  return address.includes(':') && !address.startsWith('[') ? `[${address}]` : address;
+}
+
+/** http://<address>:<port> of a service as seen from `fromHost`. */
+export function serviceUrl(reg: Registry, ep: Endpoint, fromHost: string | undefined): string {
+  return `http://${urlHost(reachAddress(reg, ep, fromHost))}:${ep.port}`;
 }
 
 export function baseUrl(reg: Registry, ep: Endpoint, fromHost: string | undefined): string {
-  return `http://${reachAddress(reg, ep, fromHost)}:${ep.port}/v1`;
+  return `${serviceUrl(reg, ep, fromHost)}/v1`;
 }
 
 export function gatewayEndpoint(reg: Registry): Endpoint | undefined {

@@ -122,6 +122,15 @@ export function directName(reg: Registry, handle: string): string {
   return `${reg.settings.optillm.direct_prefix}-${handle}`;
 }
 
+/** Each member once, with the index of its first listing. */
+function distinctMembers(members: readonly string[]): [string, number][] {
+  const first = new Map<string, number>();
+  members.forEach((m, i) => {
+    if (!first.has(m)) first.set(m, i);
+  });
+  return [...first];
+}
+
 export function buildRouteModel(reg: Registry): RouteModel {
   const from = gatewayHost(reg);
   const entries: GatewayEntry[] = [];
@@ -147,7 +156,8 @@ export function buildRouteModel(reg: Registry): RouteModel {
           role: 'group',
           handle: row.handle,
           origin: { file: 'handles.jsonl', pointer: `/${i}/selector/model` },
-          deployments: (row.members ?? []).map((member, m) => ({
+          // One deployment per distinct member: a member listed twice is a warning (ensemble-members), not a weight.
+          deployments: distinctMembers(row.members ?? []).map(([member, m]) => ({
             member,
             target: modelTarget(reg, member, from),
             origin: { file: 'handles.jsonl', pointer: `/${i}/members/${m}` },
@@ -215,12 +225,25 @@ export function walkRoute(model: RouteModel, name: string, path: string[] = []):
     if (t.kind === 'missing') return { type: 'unresolved', name: t.name, reason: t.reason };
     const parse = parseOptillmModel(t.sent, model.approach);
     const next: RouteNode = parse.upstream
-      ? walkRoute(model, parse.upstream, nextPath)
+      ? walkCallback(model, parse.upstream, nextPath)
       : { type: 'unresolved', name: '', reason: `OptiLLM parses "${parse.effective}" to an empty upstream model` };
     return { type: 'optillm', endpointId: t.endpointId, host: t.host, port: t.port, received: t.sent, parse, loses: optillmLosses(parse.runs), next };
   });
   if (children.length === 0) children.push({ type: 'unresolved', name, reason: `"${name}" has no deployments` });
   return { type: 'gateway', name, role: entry.role, children };
+}
+
+/**
+ * OptiLLM calling the gateway back: a name that routes to OptiLLM again is a loop even when it
+ * is not yet on this path (a selector whose group is an OptiLLM-routed handle): every path
+ * through OptiLLM must come back to a name that goes straight to a backend.
+ */
+function walkCallback(model: RouteModel, name: string, path: string[]): RouteNode {
+  const entry = model.byName.get(name);
+  if (entry && !path.includes(name) && entry.deployments.some((d) => d.target.kind === 'optillm')) {
+    return { type: 'loop', name, cycle: [...path, name] };
+  }
+  return walkRoute(model, name, path);
 }
 
 /** The leaves of a walk, in order. */

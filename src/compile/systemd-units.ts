@@ -5,7 +5,8 @@ import type { Registry } from '../registry/load.js';
 import type { Endpoint } from '../registry/schema.js';
 import { layout, runtimeEnvFile, SECRET, type Layout } from './layout.js';
 import { DEFAULT_UV, gatewayEndpoint, homeDir, isActive, isLoopbackBind, OPTIONAL_UNIT_KINDS, sortedEndpoints, UNIT_KINDS, unitName } from './mesh.js';
-import { HEADER_TEXT, type GeneratedFile } from './render.js';
+import { HEADER_TEXT, refuseLineBreaks, type GeneratedFile } from './render.js';
+import { InternalError } from '../errors.js';
 import { gatewayUrlFromOptillm } from './routes.js';
 
 /** An ExecStart argument: literal text, or a ${VAR} systemd expands from the environment. */
@@ -202,7 +203,11 @@ function renderUnit(sections: [string, Directive[]][]): string {
   sections.forEach(([name, directives], i) => {
     if (i > 0) out.push('');
     out.push(`[${name}]`);
-    for (const [k, v] of directives) out.push(`${k}=${v}`);
+    for (const [k, v] of directives) {
+      // A trailing backslash continues the line: the next directive would be swallowed.
+      if (v.endsWith('\\')) throw new InternalError(`refusing to render ${k}=${v}: a trailing backslash continues the line in a unit file`);
+      out.push(`${k}=${refuseLineBreaks(`${k}=`, v)}`);
+    }
   });
   return out.join('\n') + '\n';
 }

@@ -11,7 +11,9 @@ function mermaidId(text: string): string {
 
 /** Distinct values in first-seen order (most entries have one deployment: no Set for those). */
 function distinct(values: string[]): string {
-  return (values.length < 2 ? values : [...new Set(values)]).join(', ');
+  const unique = values.length < 2 ? values : [...new Set(values)];
+  // A table cell stays readable (and small) however many members a row lists.
+  return unique.length > 12 ? `${unique.slice(0, 12).join(', ')}, … and ${unique.length - 12} more` : unique.join(', ');
 }
 
 export function emitTopology(reg: Registry, routes: RouteModel, lay: Layout): GeneratedFile {

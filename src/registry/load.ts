@@ -13,6 +13,10 @@ import {
   type PortsLock,
   type Settings,
 } from './schema.js';
+import { MAX_ITEMS, MAX_STRING, sanitizeDiagnostics, sanitizeValue } from './sanitize.js';
+
+/** The longest handles.jsonl row: MAX_ITEMS members of 256 characters, with room to spare. */
+const MAX_ROW = Math.max(MAX_ITEMS * 256, MAX_STRING * 4);
 import { describeIssue } from './zod-issues.js';
 
 export type RegistryFileName = (typeof REGISTRY_FILES)[number]['name'];
@@ -59,54 +63,113 @@ function parseYaml(file: string, text: string): Parsed {
     return { value: value === undefined ? null : value, locate, diagnostics: [] };
   } catch (err) {
     const e = err as YAMLException;
-    const line = (e.mark?.line ?? 0) + 1;
-    const col = (e.mark?.column ?? 0) + 1;
     const reason = e.reason ?? e.message;
-    const isDuplicate = /duplicated mapping key/.test(reason);
+    const at = yamlErrorAt(text, e, reason);
     return {
       value: undefined,
       locate,
-      diagnostics: [{
-        code: 'registry-parse',
-        severity: 'error',
-        file,
-        pointer: '',
-        line,
-        col,
-        message: `not valid YAML: ${isDuplicate ? 'a key is given twice in one mapping' : reason}`,
-        hint: isDuplicate ? 'remove or rename the duplicated key' : 'fix the YAML syntax at this position',
-      }],
+      diagnostics: [{ code: 'registry-parse', severity: 'error', file, pointer: '', line: at.line, col: at.col, message: `not valid YAML: ${at.message}`, hint: at.hint }],
     };
   }
 }
 
+/** Where a js-yaml error is and what to say: the duplicated key by name, a second document at its `---`. */
+function yamlErrorAt(text: string, e: YAMLException, reason: string): { line: number; col: number; message: string; hint: string } {
+  const line = (e.mark?.line ?? 0) + 1;
+  const col = (e.mark?.column ?? 0) + 1;
+  if (/duplicated mapping key/.test(reason)) {
+    const rest = (text.split('\n')[line - 1] ?? '').slice(col - 1);
+    const key = /^(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^:#]*?))\s*:/.exec(rest);
+    const name = key ? (key[1] ?? key[2] ?? key[3] ?? '').trim() : '';
+    return { line, col, message: `the key "${name}" is given twice in one mapping`, hint: `remove or rename the second "${name}"` };
+  }
+  if (/expected a single document/.test(reason)) {
+    const lines = text.split('\n');
+    const markers = lines.flatMap((l, i) => (/^(?:---|\.\.\.)(?:\s|$)/.test(l) ? [i] : []));
+    const isContent = (l: string) => l.trim() !== '' && !l.trimStart().startsWith('#') && !l.startsWith('%');
+    // A leading `---` opens the first document; the marker that starts the second is the one to show.
+    const first = markers.find((i) => lines.slice(0, i).some(isContent)) ?? markers[1] ?? markers[0] ?? 0;
+    return { line: first + 1, col: 1, message: 'a second YAML document starts here: a registry file holds exactly one document', hint: 'remove the "---" (and merge the documents into one mapping)' };
+  }
+  return { line, col, message: reason, hint: 'fix the YAML syntax at this position' };
+}
+
 function parseJsonl(file: string, text: string): Parsed {
-  const lines = text.split('\n');
+  // A byte-order mark is accepted as the YAML reader accepts it.
+  const lines = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split('\n');
   const rows: unknown[] = [];
   const rowLines: number[] = [];
   const diagnostics: Diagnostic[] = [];
+  const fail = (i: number, col: number, message: string, hint: string) =>
+    diagnostics.push({ code: 'registry-parse', severity: 'error', file, pointer: toPointer([rows.length]), line: i + 1, col, message, hint });
   lines.forEach((raw, i) => {
     const line = raw.replace(/\r$/, '');
     if (line.trim() === '') return;
+    // Refused before JSON.parse: a pathological row (a million members) would cost more time and
+    // memory than a registry of 10,000 handles. No sound row comes near this size.
+    if (line.length > MAX_ROW) {
+      diagnostics.push({ code: 'registry-schema', severity: 'error', file, pointer: toPointer([rows.length]), line: i + 1, col: 1, message: `line ${i + 1} is ${line.length.toLocaleString('en')} characters long: a row holds at most ${MAX_ROW.toLocaleString('en')}`, hint: `split it: an ensemble lists at most ${MAX_ITEMS} members` });
+      return;
+    }
+    let row: unknown;
     try {
-      rows.push(JSON.parse(line));
-      rowLines.push(i + 1);
+      row = JSON.parse(line);
     } catch (err) {
       const detail = err instanceof Error ? err.message : String(err);
       const m = /position (\d+)/.exec(detail);
-      diagnostics.push({
-        code: 'registry-parse',
-        severity: 'error',
-        file,
-        pointer: toPointer([rows.length]),
-        line: i + 1,
-        col: m ? Number(m[1]) + 1 : 1,
-        message: `line ${i + 1} is not valid JSON: ${detail}`,
-        hint: 'each line of a .jsonl file is one complete JSON object, e.g. {"handle":"mlx-foo"}',
-      });
+      fail(i, m ? Number(m[1]) + 1 : 1, `line ${i + 1} is not valid JSON: ${detail}`, 'each line of a .jsonl file is one complete JSON object, e.g. {"handle":"mlx-foo"}');
+      return;
     }
+    // JSON.parse keeps the last of two equal keys without a word: a typo must not vanish.
+    const dup = findDuplicateKey(line);
+    if (dup) {
+      fail(i, dup.index + 1, `line ${i + 1} gives the key "${dup.key}" twice`, `remove or rename the second "${dup.key}"`);
+      return;
+    }
+    rows.push(row);
+    rowLines.push(i + 1);
   });
   return { value: rows, locate: jsonlLocator(lines, rowLines), diagnostics };
+}
+
+/**
+ * The first key given twice in one object of a JSON text that JSON.parse accepted: one linear
+ * pass over the characters with a stack of the keys of each open object.
+ */
+export function findDuplicateKey(json: string): { key: string; index: number } | undefined {
+  const stack: (Set<string> | null)[] = [];
+  let isKeyNext = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      const start = i;
+      let hasEscape = false;
+      for (i++; i < json.length && json.charCodeAt(i) !== 0x22; i++) {
+        if (json.charCodeAt(i) === 0x5c /* \ */) {
+          hasEscape = true;
+          i++;
+        }
+      }
+      const keys = stack[stack.length - 1];
+      if (isKeyNext && keys) {
+        const raw = json.slice(start, i + 1);
+        const key = hasEscape ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        if (keys.has(key)) return { key, index: start };
+        keys.add(key);
+      }
+      isKeyNext = false;
+    } else if (c === 0x7b /* { */) {
+      stack.push(new Set());
+      isKeyNext = true;
+    } else if (c === 0x5b /* [ */) {
+      stack.push(null);
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      stack.pop();
+    } else if (c === 0x2c /* , */) {
+      isKeyNext = stack.length > 0 && stack[stack.length - 1] !== null;
+    }
+  }
+  return undefined;
 }
 
 function schemaDiagnostics(file: string, schema: z.ZodType, value: unknown, locate: Locator): Diagnostic[] {
@@ -152,9 +215,13 @@ export function parseRegistry(texts: Partial<Record<RegistryFileName, string>>, 
       diagnostics.push(...parsed.diagnostics);
       continue;
     }
-    const schemaDiags = schemaDiagnostics(file, spec.schema, parsed.value, parsed.locate);
+    const clean = sanitizeValue(parsed.value, spec.format === 'yaml');
+    const schemaDiags = [
+      ...sanitizeDiagnostics(file, clean.issues, parsed.locate),
+      ...schemaDiagnostics(file, spec.schema, clean.value, parsed.locate),
+    ];
     diagnostics.push(...schemaDiags);
-    if (!schemaDiags.length) values[spec.name] = parsed.value;
+    if (!schemaDiags.length) values[spec.name] = clean.value;
   }
   if (diagnostics.length) return { diagnostics };
   const registry: Registry = {

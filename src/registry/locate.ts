@@ -78,8 +78,8 @@ function yamlLocator(doc: Document, lineCounter: LineCounter): Locator {
 
 /**
  * JSONL: pointer /<row>/... — the row is a physical line (blank lines are skipped by the loader,
- * so `rowLines` maps row → line). The column inside the line comes from parsing that one line
- * as YAML (JSON is YAML flow), only when a diagnostic asks for it.
+ * so `rowLines` maps row → line). The column inside the line comes from a small scan of that
+ * one JSON text, only when a diagnostic asks for it: linear in the line, however long it is.
  */
 export function jsonlLocator(lines: readonly string[], rowLines: readonly number[]): Locator {
   return (pointer) => {
@@ -89,11 +89,93 @@ export function jsonlLocator(lines: readonly string[], rowLines: readonly number
     const line = rowLines[row];
     if (line === undefined) return undefined;
     const text = lines[line - 1] ?? '';
-    // A whole row (the pointer of most handle diagnostics) starts where its line does: no parse.
-    if (!rest.length) return { line, col: text.search(/\S|$/) + 1 };
-    const lineCounter = new (lib().LineCounter)();
-    const doc = lib().parseDocument(text, { lineCounter });
-    const offset = doc.errors.length ? undefined : findOffset(doc, rest);
-    return { line, col: (offset ?? text.search(/\S|$/)) + 1 };
+    return { line, col: jsonValueOffset(text, rest) + 1 };
   };
+}
+
+/**
+ * Offset of the value at `segments` in a JSON text that JSON.parse accepted; where a segment does
+ * not exist, the offset of the deepest value that does (a missing key points at its object).
+ */
+export function jsonValueOffset(text: string, segments: readonly string[]): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\r' || text[i] === '\n')) i++;
+  };
+  const skipString = () => {
+    for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    i++;
+  };
+  const skipValue = () => {
+    ws();
+    const c = text[i];
+    if (c === '"') return skipString();
+    if (c !== '{' && c !== '[') {
+      while (i < text.length && !',}] \t\r\n'.includes(text[i]!)) i++;
+      return;
+    }
+    let depth = 0;
+    while (i < text.length) {
+      const d = text[i]!;
+      if (d === '"') {
+        skipString();
+        continue;
+      }
+      if (d === '{' || d === '[') depth++;
+      else if (d === '}' || d === ']') {
+        depth--;
+        if (depth === 0) {
+          i++;
+          return;
+        }
+      }
+      i++;
+    }
+  };
+  ws();
+  let best = i;
+  for (const seg of segments) {
+    ws();
+    if (text[i] === '{') {
+      i++;
+      let isFound = false;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') break;
+        const start = i;
+        skipString();
+        const key = JSON.parse(text.slice(start, i)) as string;
+        ws();
+        i++; // ':'
+        ws();
+        if (key === seg) {
+          isFound = true;
+          break;
+        }
+        skipValue();
+        ws();
+        if (text[i] !== ',') break;
+        i++;
+      }
+      if (!isFound) return best;
+    } else if (text[i] === '[') {
+      i++;
+      const n = Number(seg);
+      if (!Number.isInteger(n) || n < 0) return best;
+      for (let k = 0; k < n; k++) {
+        ws();
+        if (text[i] === ']') return best;
+        skipValue();
+        ws();
+        if (text[i] !== ',') return best;
+        i++;
+      }
+      ws();
+      if (text[i] === ']') return best;
+    } else {
+      return best;
+    }
+    best = i;
+  }
+  return best;
 }

@@ -1,6 +1,7 @@
 // The IO side of loading: read the registry files from a directory (or from git, in validate
 // --against) and hand the texts to the pure parser.
-import { readFile } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { lstat, open, readlink, type FileHandle } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { UsageError } from '../errors.js';
 import { parseRegistry, type LoadResult, type RegistryFileName } from './load.js';
@@ -14,28 +15,61 @@ export function displayPath(path: string, cwd = process.cwd()): string {
 }
 
 export async function readRegistryTexts(dir: string): Promise<Partial<Record<RegistryFileName, string>>> {
-  let isDir = false;
+  let st: Stats | undefined;
   try {
-    isDir = statSync(dir).isDirectory();
+    st = statSync(dir);
   } catch {
-    isDir = false;
+    st = undefined;
   }
-  if (!isDir) {
-    throw new UsageError(`registry directory "${dir}" does not exist; pass --registry DIR (default: registry)`);
-  }
+  if (!st) throw new UsageError(`registry directory "${dir}" does not exist; pass --registry DIR (default: registry)`);
+  if (!st.isDirectory()) throw new UsageError(`--registry "${dir}" is ${kindOf(st)}, not a directory; pass --registry DIR (default: registry)`);
   const texts: Partial<Record<RegistryFileName, string>> = {};
   await Promise.all(
     REGISTRY_FILES.map(async (spec) => {
-      try {
-        texts[spec.name] = await readFile(join(dir, spec.name), 'utf8');
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-          throw new UsageError(`cannot read ${join(dir, spec.name)}: ${(err as Error).message}`);
-        }
-      }
+      const text = await readRegularFile(join(dir, spec.name));
+      if (text !== undefined) texts[spec.name] = text;
     }),
   );
   return texts;
+}
+
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isSocket()) return 'a socket';
+  return st.isFile() ? 'a regular file' : 'an unusual file';
+}
+
+/**
+ * The text of a regular file, or undefined when it does not exist. Opened non-blocking and
+ * checked with fstat before reading: a FIFO or a device in the registry is refused at once,
+ * never waited on; a symbolic link whose target is missing is called that.
+ */
+export async function readRegularFile(path: string): Promise<string | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      const link = await lstat(path).catch(() => undefined);
+      if (link?.isSymbolicLink()) throw new UsageError(`${path} is a dangling symbolic link (its target ${await readlink(path).catch(() => '?')} does not exist)`);
+      return undefined;
+    }
+    if (code === 'ENXIO') throw new UsageError(`cannot read ${path}: it is a socket or a device without a reader, not a regular file`);
+    throw new UsageError(`cannot read ${path}: ${code ?? (err as Error).message}`);
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw new UsageError(`cannot read ${path}: it is ${kindOf(st)}, not a regular file`);
+    return await handle.readFile('utf8');
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  } finally {
+    await handle.close();
+  }
 }
 
 export async function loadRegistry(dir: string): Promise<LoadResult> {

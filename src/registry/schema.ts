@@ -6,7 +6,36 @@ import { z } from 'zod';
 
 const Name = z.string().min(1);
 const Port = z.number().int().min(1).max(65535);
-const AbsPath = z.string().regex(/^\//, 'an absolute path starting with /');
+/** Absolute and normalised: no empty, `.` or `..` segment and no trailing slash, because these
+ *  paths become install paths and systemd settings, where `/etc/x/../y` must not mean `/etc/y`
+ *  (and a trailing backslash would continue a unit line). */
+const AbsPath = z.string().regex(/^\/$|^(?:\/(?!\.\.?(?:\/|$))[^/\\]+)+$/, 'an absolute, normalised path (starts with /, no "//", "." or ".." segment, no trailing / and no backslash)');
+
+// Addresses written into URLs (http://<address>:<port>/v1) must parse as URL hosts: an IPv4
+// address, an IPv6 address (written in brackets in URLs), or a DNS name whose last label starts
+// with a letter (a numeric last label would be read as an IPv4 number by URL parsers).
+const IPV4 = String.raw`(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)`;
+const H16 = '[0-9a-fA-F]{1,4}';
+const IPV6 = [
+  `(?:${H16}:){7}${H16}`,
+  `(?:${H16}:){1,7}:`,
+  `(?:${H16}:){1,6}:${H16}`,
+  `(?:${H16}:){1,5}(?::${H16}){1,2}`,
+  `(?:${H16}:){1,4}(?::${H16}){1,3}`,
+  `(?:${H16}:){1,3}(?::${H16}){1,4}`,
+  `(?:${H16}:){1,2}(?::${H16}){1,5}`,
+  `${H16}:(?::${H16}){1,6}`,
+  `:(?:(?::${H16}){1,7}|:)`,
+].join('|');
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const DNS_NAME = String.raw`(?:${LABEL}\.)*[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?`;
+const Address = z.string().regex(new RegExp(`^(?:${IPV4}|${IPV6}|${DNS_NAME})$`), 'an IPv4 or IPv6 address or a DNS name');
+/** What a service listens on: an IP address (0.0.0.0 and :: for every interface) or localhost. */
+const Bind = z.string().regex(new RegExp(`^(?:${IPV4}|${IPV6}|localhost)$`), 'an IPv4 or IPv6 address, or localhost');
+/** A POSIX user name: becomes /home/<user> and User= in units. */
+const UserName = z.string().regex(/^[a-z_][a-z0-9_.-]*$/, 'a user name (lower case, digits, _ . -; starts with a letter or _)');
+/** An http(s) URL with a host that parses (MCP servers over http/sse). */
+const HttpUrl = z.string().regex(new RegExp(String.raw`^https?://(?:${IPV4}|\[(?:${IPV6})\]|${DNS_NAME})(?::\d{1,5})?(?:/[^\s]*)?$`), 'an http:// or https:// URL');
 const EnvName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name (A-Z, 0-9, _)');
 
 export const StorageSchema = z
@@ -37,10 +66,11 @@ export const HostDeploySchema = z
 
 export const HostSchema = z
   .object({
-    address: z.string().min(1),
-    dns: z.string().min(1).optional(),
+    address: Address,
+    dns: Address.optional(),
     os: z.enum(['linux', 'macos']),
-    ssh: z.string().min(1),
+    /** [user@]host for ssh: never starting with "-", which ssh would read as an option. */
+    ssh: z.string().regex(/^(?!-)[^\s@]+(?:@(?!-)[^\s@]+)?$/, '[user@]host (no white space, not starting with "-")'),
     storage: z.array(StorageSchema),
     deploy: HostDeploySchema.optional(),
   })
@@ -68,7 +98,7 @@ export const RELAXATIONS = ['jit-memory', 'proc-all'] as const;
 
 export const RunSchema = z
   .object({
-    user: Name,
+    user: UserName,
     workdir: AbsPath,
     /** systemd unit name; defaults to the service name (the gateway's to litellm-orch). */
     unit: z.string().min(1).optional(),
@@ -90,7 +120,7 @@ export const EndpointSchema = z
     kind: z.enum(ENDPOINT_KINDS),
     host: Name,
     port: Port,
-    bind: z.string().min(1),
+    bind: Bind,
     lan: z.object({ approved: z.string().min(1) }).strict().optional(),
     state: z.enum(['active', 'planned', 'disabled']).optional(),
     run: RunSchema.optional(),
@@ -266,7 +296,7 @@ export const SettingsFileSchema = z
           purpose: z.string().min(1).optional(),
           transport: z.enum(['stdio', 'http', 'sse']),
           command: z.array(z.string().min(1)).min(1).optional(),
-          url: z.string().min(1).optional(),
+          url: HttpUrl.optional(),
           /** Names of the environment variables the server reads; values stay on the client's machine. */
           env: z.array(EnvName).optional(),
           tools: z.array(z.string().min(1)),

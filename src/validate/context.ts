@@ -10,8 +10,14 @@ export interface GeneratedState {
   dir: string;
   /** Current text of each path under dir that compile writes or the old manifest lists (undefined: absent). */
   onDisk: Map<string, string | undefined>;
-  /** Paths the manifest on disk lists. */
+  /** Paths the manifest on disk lists (only a manifest homelab wrote; only paths inside dir). */
   previousManifest: string[];
+  /** sha256 the manifest on disk recorded for each of its paths. */
+  previousSha: Map<string, string>;
+  /** Why parts of the old manifest are not trusted (not homelab's, a path outside dir). */
+  manifestWarnings: string[];
+  /** Paths under dir that must not be read or written: a component is a symbolic link. */
+  unsafe: Map<string, string>;
 }
 
 export interface RuleContext {

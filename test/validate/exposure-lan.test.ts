@@ -13,6 +13,11 @@ ruleTable('exposure-lan', [
     expected: [{ file: 'registry/endpoints.yaml', pointer: '/endpoints/ep_searxng_8888/bind', line: 'bind: 192.168.1.71' }],
   },
   {
+    name: 'SearXNG on the LAN with an approval: still refused',
+    edit: (t) => set('endpoints.yaml', ['endpoints', 'ep_searxng_8888', 'lan'], { approved: 'search for the household' })(set('endpoints.yaml', ['endpoints', 'ep_searxng_8888', 'bind'], '0.0.0.0')(t)),
+    expected: [{ file: 'registry/endpoints.yaml', pointer: '/endpoints/ep_searxng_8888/bind', line: ['ep_searxng_8888:', 'bind:'] }],
+  },
+  {
     name: 'the OpenVINO server on 0.0.0.0 without its approval',
     edit: del('endpoints.yaml', ['endpoints', 'ep_ov_server_9000', 'lan']),
     expected: [{ file: 'registry/endpoints.yaml', pointer: '/endpoints/ep_ov_server_9000/bind', line: ['ep_ov_server_9000:', 'bind:'] }],

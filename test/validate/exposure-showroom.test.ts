@@ -1,5 +1,6 @@
 import { ruleTable } from './table.js';
-import { set, ROW } from './edits.js';
+import { pipe, set, ROW } from './edits.js';
+import { editYaml } from '../helpers.js';
 
 ruleTable('exposure-showroom', [
   {
@@ -28,6 +29,25 @@ ruleTable('exposure-showroom', [
       { file: 'registry/handles.jsonl', pointer: `/${ROW.mistral}/handle`, line: ROW.mistral + 1 },
       { file: 'registry/handles.jsonl', pointer: `/${ROW.chat}/members/1`, line: ROW.chat + 1 },
     ],
+  },
+  {
+    name: 'a backroom root nested inside a showroom root: the longer (backroom) root wins',
+    edit: pipe(
+      (t) => editYaml(t, 'hosts.yaml', (d) => (d.getIn(['hosts', 'studio', 'storage']) as { items: unknown[] }).items.push(d.createNode({ path: '/Users/thestudio/models/hf/hub/archive', class: 'backroom' }))),
+      set('models.yaml', ['models', 'mlx-mistral-small-3-2-24b-instruct-2506-4bit', 'source_path'], '/Users/thestudio/models/hf/hub/archive/mistral'),
+    ),
+    expected: [
+      { file: 'registry/handles.jsonl', pointer: `/${ROW.mistral}/handle`, line: ROW.mistral + 1 },
+      { file: 'registry/handles.jsonl', pointer: `/${ROW.chat}/members/1`, line: ROW.chat + 1 },
+    ],
+  },
+  {
+    name: 'near miss: a model beside (not inside) the nested backroom root',
+    edit: pipe(
+      (t) => editYaml(t, 'hosts.yaml', (d) => (d.getIn(['hosts', 'studio', 'storage']) as { items: unknown[] }).items.push(d.createNode({ path: '/Users/thestudio/models/hf/hub/archive', class: 'backroom' }))),
+      set('models.yaml', ['models', 'mlx-mistral-small-3-2-24b-instruct-2506-4bit', 'source_path'], '/Users/thestudio/models/hf/hub/archive-2/mistral'),
+    ),
+    expected: [],
   },
   {
     name: 'near miss: showroom source with a cache on the backroom disk',

@@ -9,7 +9,7 @@ const files = compileAll(reg);
 const disk = (edit: (m: Map<string, string | undefined>) => void, previousManifest: string[] = []) => {
   const onDisk = new Map<string, string | undefined>(files.map((f) => [f.path, f.content]));
   edit(onDisk);
-  return { dir: 'generated', onDisk, previousManifest };
+  return { dir: 'generated', onDisk, previousManifest, previousSha: new Map<string, string>(), manifestWarnings: [], unsafe: new Map<string, string>() };
 };
 const drift = (generated: ReturnType<typeof disk>) =>
   validateRegistry(reg, { generated }).diagnostics.filter((d) => d.code === 'generated-drift').map((d) => d.file);

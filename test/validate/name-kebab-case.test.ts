@@ -19,6 +19,21 @@ ruleTable('name-kebab-case', [
     expected: [{ file: 'registry/endpoints.yaml', pointer: '/endpoints/ep_searxng_8888/service', line: 'service: search_engine' }],
   },
   {
+    name: 'a host name that would climb out of generated/ ("../../etc")',
+    edit: set('hosts.yaml', ['hosts', '../../etc'], { address: '192.168.1.80', os: 'linux', ssh: 'root@192.168.1.80', storage: [] }),
+    expected: [{ file: 'registry/hosts.yaml', pointer: '/hosts/..~1..~1etc', line: '../../etc:' }],
+  },
+  {
+    name: 'a unit name with a path in it (it becomes /etc/systemd/system/<unit>.service)',
+    edit: set('endpoints.yaml', ['endpoints', 'ep_optillm_proxy_4020', 'run', 'unit'], '../../../tmp/optillm'),
+    expected: [{ file: 'registry/endpoints.yaml', pointer: '/endpoints/ep_optillm_proxy_4020/run/unit', line: 'unit: ../../../tmp/optillm' }],
+  },
+  {
+    name: 'near miss: an explicit kebab-case unit name',
+    edit: set('endpoints.yaml', ['endpoints', 'ep_optillm_proxy_4020', 'run', 'unit'], 'optillm-proxy-2'),
+    expected: [],
+  },
+  {
     name: 'a selector group with an underscore',
     edit: row(ROW.chat, { selector: { model: 'moa-ens_chat-m' } }),
     expected: [{ file: 'registry/handles.jsonl', pointer: `/${ROW.chat}/selector/model`, line: ROW.chat + 1 }],

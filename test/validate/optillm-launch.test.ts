@@ -16,6 +16,16 @@ ruleTable('optillm-launch', [
     expected: [{ file: 'registry/endpoints.yaml', pointer: '/endpoints/ep_optillm_proxy_4020/run/args/0', line: '- --approach' }],
   },
   {
+    name: '--approach=moa as one extra argument',
+    edit: set('endpoints.yaml', [...EP, 'args'], ['--log', 'debug', '--approach=moa']),
+    expected: [{ file: 'registry/endpoints.yaml', pointer: '/endpoints/ep_optillm_proxy_4020/run/args/2', line: '- --approach=moa' }],
+  },
+  {
+    name: '--approach=proxy as one extra argument',
+    edit: set('endpoints.yaml', [...EP, 'args'], ['--approach=proxy']),
+    expected: [{ file: 'registry/endpoints.yaml', pointer: '/endpoints/ep_optillm_proxy_4020/run/args/0', line: '- --approach=proxy' }],
+  },
+  {
     name: "OPTILLM_API_KEY in OptiLLM's own secrets (local inference mode)",
     edit: (t) => editYaml(t, 'settings.yaml', (d) => d.setIn(['secrets', 'optillm-proxy', 'names', 1], 'OPTILLM_API_KEY')),
     expected: [{ file: 'registry/settings.yaml', pointer: '/secrets/optillm-proxy/names/1', line: ['optillm-proxy:', '- OPTILLM_API_KEY'] }],

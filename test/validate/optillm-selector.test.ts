@@ -22,3 +22,17 @@ ruleTable('optillm-selector', [
   { name: 'near miss: techniques combined with &', edit: row(ROW.chat, { selector: { model: 'moa&bon-ens-chat-balanced-m' } }), expected: [] },
   { name: 'near miss: a slug later in the group is safe', edit: row(ROW.chat, { selector: { model: 'moa-ens-router-m' } }), expected: [] },
 ]);
+
+// Every slug of OptiLLM 0.3.12 (server.py known_approaches and each plugin module's SLUG), written
+// out here rather than imported, so a slug dropped from src/compile/optillm.ts fails this test.
+const TECHNIQUES = ['none', 'mcts', 'bon', 'moa', 'rto', 'z3', 'self_consistency', 'pvg', 'rstar', 'cot_reflection', 'plansearch', 'leap', 're2', 'cepo', 'mars'];
+const PLUGINS = ['coc', 'deep_research', 'deepthink', 'executecode', 'genselect', 'json', 'longcepo', 'majority_voting', 'mcp', 'memory', 'privacy', 'proxy', 'readurls', 'router', 'spl', 'web_search'];
+
+ruleTable('optillm-selector', [
+  ...[...TECHNIQUES, ...PLUGINS].map((slug) => ({
+    name: `a group whose first piece is the ${TECHNIQUES.includes(slug) ? 'technique' : 'plugin'} slug "${slug}"`,
+    edit: row(ROW.chat, { selector: { model: `moa-${slug}-chat-balanced-m` } }),
+    expected: [at(ROW.chat)],
+  })),
+  { name: 'near miss: a group that only starts like a slug ("moab-…", "routers-…")', edit: row(ROW.chat, { selector: { model: 'moa-routers-chat-balanced-m' } }), expected: [] },
+]);

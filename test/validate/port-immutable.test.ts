@@ -6,6 +6,16 @@ const movedSearx = set('endpoints.yaml', ['endpoints', 'ep_searxng_8888', 'port'
 
 ruleTable('port-immutable', [
   {
+    name: 'a port in use that the ledger lists both as assigned and as reserved',
+    edit: set('ports.lock.yaml', ['reserved'], [{ host: 'mini', port: 8888, service: 'searxng', reason: 'retired' }]),
+    expected: [{ file: 'registry/endpoints.yaml', pointer: '/endpoints/ep_searxng_8888/port', line: 'port: 8888' }],
+  },
+  {
+    name: 'near miss: a reserved port on another host than the assigned one',
+    edit: set('ports.lock.yaml', ['reserved'], [{ host: 'studio', port: 8888, service: 'old-search', reason: 'retired' }]),
+    expected: [],
+  },
+  {
     name: 'a port moved without a migration',
     edit: movedSearx,
     expected: [{ file: 'registry/endpoints.yaml', pointer: '/endpoints/ep_searxng_8888/port', line: 'port: 8889' }],

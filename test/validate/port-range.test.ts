@@ -34,3 +34,25 @@ ruleTable('port-range', [
     expected: [],
   },
 ]);
+
+// The bounds with an active handle: gemma's model moved to an MLX server on each edge port.
+const onPort = (port: number) =>
+  pipe(
+    set('endpoints.yaml', ['endpoints', `ep_mlx_${port}`], { service: `mlx-${port}`, kind: 'mlx', host: 'studio', port, bind: '0.0.0.0', lan: { approved: 'test' } }),
+    set('models.yaml', ['models', 'mlx-gemma-3-27b-it-qat-4bit', 'endpoint'], `ep_mlx_${port}`),
+  );
+const handleOn = [
+  { file: 'registry/handles.jsonl', pointer: `/${ROW.gemma}/handle`, line: ROW.gemma + 1 },
+  { file: 'registry/handles.jsonl', pointer: `/${ROW.architectBalanced}/members/1`, line: ROW.architectBalanced + 1 },
+  { file: 'registry/handles.jsonl', pointer: `/${ROW.chat}/members/0`, line: ROW.chat + 1 },
+];
+const outside = (port: number) => ({ file: 'registry/endpoints.yaml', pointer: `/endpoints/ep_mlx_${port}/port`, line: [`ep_mlx_${port}:`, 'port:'] as [string, string] });
+
+ruleTable('port-range', [
+  { name: '8099 (below the MLX range) with an active handle', edit: onPort(8099), expected: [outside(8099)] },
+  { name: 'near miss: 8100, the first team port, with an active handle', edit: onPort(8100), expected: [] },
+  { name: 'near miss: 8119, the last team port, with an active handle', edit: onPort(8119), expected: [] },
+  { name: '8120, the first experimental port, with an active handle', edit: onPort(8120), expected: handleOn },
+  { name: '8139, the last experimental port, with an active handle', edit: onPort(8139), expected: handleOn },
+  { name: '8140 (above the MLX range) with an active handle', edit: onPort(8140), expected: [outside(8140)] },
+]);

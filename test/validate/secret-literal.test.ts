@@ -17,6 +17,21 @@ ruleTable('secret-literal', [
     expected: [{ file: 'registry/models.yaml', pointer: '', line: '9f86d081884c7d659a2feaa0c55ad015' }],
   },
   {
+    name: 'any value of a secret-named variable (PASSWORD) in a service environment, however short',
+    edit: set('endpoints.yaml', ['endpoints', 'ep_ov_server_9000', 'run', 'environment'], { OV_DB_PASSWORD: 'hunter2', OV_DEVICE_HINT: 'gpu' }),
+    expected: [{ file: 'registry/endpoints.yaml', pointer: '/endpoints/ep_ov_server_9000/run/environment/OV_DB_PASSWORD', line: 'OV_DB_PASSWORD: hunter2' }],
+  },
+  {
+    name: 'near miss: a secret-named variable that references a secret, and token counts',
+    edit: set('endpoints.yaml', ['endpoints', 'ep_ov_server_9000', 'run', 'environment'], { HF_TOKEN: '${HF_TOKEN}', OV_MAX_TOKENS: '4096' }),
+    expected: [],
+  },
+  {
+    name: 'near miss: names that only contain the word (StrictHostKeyChecking, KEYRING_DIR)',
+    edit: (t) => set('hosts.yaml', ['hosts', 'mini', 'deploy', 'ssh_options'], ['-o', 'StrictHostKeyChecking=yes'])(set('endpoints.yaml', ['endpoints', 'ep_ov_server_9000', 'run', 'environment'], { KEYRING_DIR: '/var/lib/ov' })(t)),
+    expected: [],
+  },
+  {
     name: 'near miss: long mixed-case model names are not keys',
     edit: set('models.yaml', ['models', 'mlx-deepseek-v3-1-4bit', 'upstream'], 'mlx-community/DeepSeek-V3.1-Terminus-4bit-DWQ-Instruct2509'),
     expected: [],
@@ -36,4 +51,42 @@ it('finds a key that reaches a generated file, at its line there', () => {
     { file: 'generated/mini/mcp-registry.json', line: lineOf(gen('mcp-registry.json'), 'Bearer') },
     { file: 'registry/settings.yaml', line: lineOf(texts['settings.yaml']!, 'Bearer') },
   ]);
+});
+
+function onDisk(edit: (path: string, text: string) => string) {
+  const reg = parseRegistry(shippedTexts(), 'registry').registry!;
+  const files = validateRegistry(reg).files;
+  const disk = new Map<string, string | undefined>(files.map((f) => [f.path, edit(f.path, f.content)]));
+  const generated = { dir: 'generated', onDisk: disk, previousManifest: [], previousSha: new Map<string, string>(), manifestWarnings: [], unsafe: new Map<string, string>() };
+  return validateRegistry(reg, { generated }).diagnostics;
+}
+
+it('names a key pasted into generated/ on disk as a secret, not only as drift', () => {
+  const d = onDisk((p, t) => (p.endsWith('env.local') ? `${t}OPENAI_API_KEY=hunter2\n` : t));
+  const hit = d.filter((x) => x.code === 'secret-literal');
+  expect(hit).toEqual([expect.objectContaining({ file: 'generated/mini/litellm-orch/env.local', line: 4 })]);
+  expect(hit[0]!.message).toContain('OPENAI_API_KEY');
+  expect(hit[0]!.message).not.toContain('hunter2');
+  expect(d.some((x) => x.code === 'generated-drift' && x.file === 'generated/mini/litellm-orch/env.local')).toBe(true);
+});
+
+it('finds a literal key in a hand-edited router.yaml on disk', () => {
+  const d = onDisk((p, t) => (p.endsWith('router.yaml') ? t.replace('os.environ/LITELLM_MASTER_KEY', 'sk-live-abcdefghijklmnopqrstu') : t));
+  expect(d.filter((x) => x.code === 'secret-literal').map((x) => x.file)).toEqual(['generated/mini/litellm-orch/router.yaml', 'generated/mini/litellm-orch/router.yaml']);
+});
+
+it('env-undefined checks the files on disk too: a hand-added os.environ/ reference', () => {
+  const d = onDisk((p, t) => (p.endsWith('router.yaml') ? t.replace('json_logs: true', 'json_logs: true\n  success_callback: os.environ/UNDECLARED_THING') : t));
+  const hit = d.filter((x) => x.code === 'env-undefined');
+  expect(hit).toEqual([expect.objectContaining({ file: 'generated/mini/litellm-orch/router.yaml' })]);
+  expect(hit[0]!.message).toContain('UNDECLARED_THING');
+});
+
+it('secret-named arguments (--api-key VALUE, PASSWD=VALUE, --client-secret=VALUE) in the registry, and where they reach generated files', () => {
+  const texts = set('settings.yaml', ['mcp', 'web-fetch', 'command'], ['uv', 'run', 'web-fetch', '--api-key', 'abc123', 'SMTP_PASSWD=pw', '--client-secret=s3'])(shippedTexts());
+  const d = validateRegistry(parseRegistry(texts, 'registry').registry!).diagnostics.filter((x) => x.code === 'secret-literal');
+  const lines = ['abc123', 'SMTP_PASSWD=pw', '--client-secret=s3'].map((v) => lineOf(texts['settings.yaml']!, v));
+  expect(d.filter((x) => x.file.startsWith('registry/')).map((x) => [x.pointer, x.line])).toEqual([4, 5, 6].map((i, j) => [`/mcp/web-fetch/command/${i}`, lines[j]]));
+  // The generated MCP files carry them too: each is named there as well.
+  expect(d.filter((x) => x.file.startsWith('generated/')).map((x) => x.file).sort()).toEqual(['generated/mini/mcp-registry.json', 'generated/mini/mcp-registry.json']);
 });

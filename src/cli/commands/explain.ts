@@ -14,7 +14,7 @@ export interface ExplainOptions {
 export async function explainCmd(handle: string, o: ExplainOptions): Promise<number> {
   const loaded = await loadRegistry(o.registry);
   if (!loaded.registry) {
-    printDiagnostics(loaded.diagnostics, 'text');
+    printDiagnostics(loaded.diagnostics, o.format);
     return 1;
   }
   const routes = buildRouteModel(loaded.registry);

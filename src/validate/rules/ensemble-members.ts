@@ -14,9 +14,20 @@ export const ensembleMembers: Rule = {
       if (distinct.size < 2) {
         out.push(at(reg, 'handles.jsonl', `/${i}/members`, { code, message: `ensemble "${h.handle}" has ${distinct.size} distinct member${distinct.size === 1 ? '' : 's'}`, hint: 'an ensemble needs at least two members; for one model use its model handle' }));
       }
+      // One warning per member listed more than once, at its first repeat (a Map: a row may be huge).
+      const seen = new Map<string, { count: number; firstRepeat: number }>();
       h.members.forEach((m, j) => {
-        if (h.members!.indexOf(m) !== j) out.push(at(reg, 'handles.jsonl', `/${i}/members/${j}`, { code, severity: 'warning', message: `member "${m}" is listed twice in "${h.handle}"`, hint: 'list each member once (LiteLLM would weight it double)' }));
+        const s = seen.get(m);
+        if (!s) seen.set(m, { count: 1, firstRepeat: -1 });
+        else {
+          s.count++;
+          if (s.firstRepeat < 0) s.firstRepeat = j;
+        }
       });
+      for (const [m, s] of seen) {
+        if (s.count < 2) continue;
+        out.push(at(reg, 'handles.jsonl', `/${i}/members/${s.firstRepeat}`, { code, severity: 'warning', message: `member "${m}" is listed ${s.count} times in "${h.handle}" (compiled once)`, hint: 'list each member once' }));
+      }
     });
     return out;
   },

@@ -30,8 +30,11 @@ export const exposureShowroom: Rule = {
   code,
   check({ reg }) {
     const out: Diagnostic[] = [];
+    // One lookup per distinct model: an ensemble row may list the same members many times.
+    const classes = new Map<string, ReturnType<typeof storageClass>>();
     const check = (modelId: string, pointer: string, role: string) => {
-      const s = storageClass(reg, modelId);
+      if (!classes.has(modelId)) classes.set(modelId, storageClass(reg, modelId));
+      const s = classes.get(modelId);
       if (!s || s.cls === 'showroom') return;
       const path = reg.models[modelId]!.source_path;
       out.push(

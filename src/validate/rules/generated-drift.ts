@@ -13,9 +13,17 @@ export const generatedDrift: Rule = {
     if (!generated.previousManifest.length && all.every((f) => generated.onDisk.get(f.path) === undefined)) {
       return [{ code, severity: 'error', file: generated.dir, pointer: '', message: `${generated.dir}/ holds no compiled files`, hint: 'run `homelab compile` and commit the result' }];
     }
+    for (const message of generated.manifestWarnings ?? []) {
+      out.push({ code, severity: 'warning', file: `${generated.dir}/manifest.json`, pointer: '', message, hint: 'run `homelab compile`: it writes homelab\'s own manifest' });
+    }
     const produced = new Set<string>();
     for (const f of all) {
       produced.add(f.path);
+      const unsafe = generated.unsafe?.get(f.path);
+      if (unsafe) {
+        out.push({ code, severity: 'error', file: `${generated.dir}/${f.path}`, pointer: '', message: `${generated.dir}/${f.path} is reached through a symbolic link (${unsafe}): homelab neither reads nor writes it`, hint: 'replace the link with a plain directory; compile writes only inside --out' });
+        continue;
+      }
       const disk = generated.onDisk.get(f.path);
       if (disk === f.content) continue;
       out.push({

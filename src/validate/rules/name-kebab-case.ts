@@ -10,7 +10,7 @@ function suggest(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
 }
 
-/** Handles, model ids, service names and selector groups are kebab-case (technique slugs are OptiLLM's own). */
+/** Handles, model ids, host, service and unit names and selector groups are kebab-case (technique slugs are OptiLLM's own). */
 export const nameKebabCase: Rule = {
   code,
   check({ reg }) {
@@ -30,8 +30,14 @@ export const nameKebabCase: Rule = {
     for (const id of Object.keys(reg.models)) {
       if (!KEBAB.test(id)) out.push(at(reg, 'models.yaml', toPointer(['models', id]), bad('model id', id)));
     }
+    // Host, service and unit names become paths (generated/<host>/, /etc/<unit>/) and unit names.
+    for (const name of Object.keys(reg.hosts)) {
+      if (!KEBAB.test(name)) out.push(at(reg, 'hosts.yaml', toPointer(['hosts', name]), bad('host name', name)));
+    }
     for (const [id, ep] of Object.entries(reg.endpoints)) {
       if (!KEBAB.test(ep.service)) out.push(at(reg, 'endpoints.yaml', toPointer(['endpoints', id, 'service']), bad('service name', ep.service)));
+      const unit = ep.run?.unit;
+      if (unit !== undefined && !KEBAB.test(unit)) out.push(at(reg, 'endpoints.yaml', toPointer(['endpoints', id, 'run', 'unit']), bad('unit name', unit)));
     }
     return out;
   },

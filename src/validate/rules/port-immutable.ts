@@ -23,8 +23,9 @@ export const portImmutable: Rule = {
         }
       }
       const retired = reserved.find((r) => r.host === ep.host && r.port === ep.port);
-      if (retired && !current) {
-        out.push(at(reg, 'endpoints.yaml', pointer, { code, message: `port ${ep.host}:${ep.port} is reserved (retired from ${retired.service}) and is never reused`, hint: 'pick a port that is neither in the ledger nor reserved' }));
+      // Also when the ledger still lists it as assigned to this very service: a reserved port is retired.
+      if (retired) {
+        out.push(at(reg, 'endpoints.yaml', pointer, { code, message: current ? `port ${ep.host}:${ep.port} of ${ep.service} is listed both as assigned and as reserved (retired from ${retired.service}): a reserved port is never in use` : `port ${ep.host}:${ep.port} is reserved (retired from ${retired.service}) and is never reused`, hint: current ? `move ${ep.service} to a new port with a migration, or drop the reserved entry if the port was never retired` : 'pick a port that is neither in the ledger nor reserved' }));
       }
       const taken = ports.find((p) => p.host === ep.host && p.port === ep.port && p.service !== ep.service);
       if (taken && !retired) {

@@ -20,6 +20,8 @@ export function describeCycle(routes: RouteModel, cycle: string[]): string {
     }
     parts.push(to);
   }
+  // A call-back to a name that goes to OptiLLM again (the cycle closes through OptiLLM).
+  if (cycle[cycle.length - 1] !== cycle[0]) parts.push('OptiLLM again');
   return parts.join(' → ');
 }
 

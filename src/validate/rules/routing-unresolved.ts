@@ -4,6 +4,8 @@ import { toPointer } from '../diagnostic.js';
 import { at, type Rule } from '../context.js';
 
 const code = 'routing-unresolved';
+/** Diagnostics per handle before the rest are summed up in one. */
+const MAX_PER_HANDLE = 20;
 
 /** Every route ends at an active backend; every name the settings refer to exists. */
 export const routingUnresolved: Rule = {
@@ -13,19 +15,36 @@ export const routingUnresolved: Rule = {
     for (const e of routes.entries) {
       if (e.role !== 'handle') continue;
       const seen = new Set<string>();
+      const row = reg.handles[Number(e.origin.pointer.slice(1))];
+      let memberAt: Map<string, number> | undefined;
+      let reported = 0;
+      let more = 0;
       for (const leaf of routeLeaves(walk(e.name))) {
         if (leaf.type !== 'unresolved' || seen.has(leaf.reason)) continue;
         seen.add(leaf.reason);
+        // A row with thousands of unknown members: the first few, then one line for the rest.
+        if (reported >= MAX_PER_HANDLE) {
+          more++;
+          continue;
+        }
+        reported++;
         const pointer = e.selector !== undefined ? `${e.origin.pointer}/selector/model` : e.origin.pointer;
-        // A missing member is reported at the member itself.
-        const memberAt = reg.handles[Number(e.origin.pointer.slice(1))]?.members?.indexOf(leaf.name) ?? -1;
+        // A missing member is reported at the member itself (an index built once per row).
+        if (!memberAt && row?.members) {
+          memberAt = new Map();
+          row.members.forEach((m, j) => memberAt!.has(m) || memberAt!.set(m, j));
+        }
+        const j = memberAt?.get(leaf.name);
         out.push(
-          at(reg, e.origin.file, memberAt >= 0 ? `${e.origin.pointer}/members/${memberAt}` : pointer, {
+          at(reg, e.origin.file, j !== undefined ? `${e.origin.pointer}/members/${j}` : pointer, {
             code,
             message: `"${e.name}" leads nowhere: ${leaf.reason}`,
             hint: 'every route must end at an active backend endpoint: fix the name, the model row or the endpoint state',
           }),
         );
+      }
+      if (more) {
+        out.push(at(reg, e.origin.file, e.origin.pointer, { code, message: `"${e.name}" leads nowhere in ${more} more way${more === 1 ? '' : 's'} (the first ${MAX_PER_HANDLE} are listed)`, hint: 'fix the ones listed and validate again' }));
       }
     }
     const names = routes.byName;

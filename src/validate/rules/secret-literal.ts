@@ -1,6 +1,8 @@
 import type { Diagnostic } from '../diagnostic.js';
 import { MANIFEST_PATH } from '../../compile/index.js';
-import type { Rule } from '../context.js';
+import { at, type Rule } from '../context.js';
+import type { RegistryFileName } from '../../registry/load.js';
+import { toPointer } from '../diagnostic.js';
 
 const code = 'secret-literal';
 
@@ -66,24 +68,111 @@ function redact(value: string): string {
   return `${value.slice(0, 4)}…(${value.length} chars)`;
 }
 
-/** Nothing that looks like a key or token in the registry or the generated files. */
+/**
+ * A name that says its value is secret: one of its `_`/`-`/`.` pieces is, or ends in, KEY, TOKEN,
+ * SECRET, PASSWORD or PASSWD (any case): OPENAI_API_KEY, --client-secret, SMTP_PASSWD, APIKEY.
+ * Pieces, not substrings: StrictHostKeyChecking, KEYRING_DIR and max_output_tokens say no such thing.
+ */
+const SECRET_PIECE = /(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD)$/i;
+
+export function isSecretName(name: string): boolean {
+  return name.split(/[-_.]/).some((piece) => SECRET_PIECE.test(piece));
+}
+
+/** A value that names a secret instead of holding it: os.environ/X, ${X}, $X, or LiteLLM's keyless placeholder. */
+function isReference(value: string): boolean {
+  return /^(?:os\.environ\/[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}|\$[A-Za-z_][A-Za-z0-9_]*|none)$/.test(value);
+}
+
+/**
+ * Secret-named assignments in a generated text: NAME=value (env files, Environment=, arguments)
+ * and `name: value` (YAML), whose value is no reference to a secret.
+ */
+export function secretAssignments(text: string): { index: number; name: string; value: string }[] {
+  const hits: { index: number; name: string; value: string }[] = [];
+  for (const m of text.matchAll(/(^|[\s"'])(-{0,2}[A-Za-z_][A-Za-z0-9_-]*)(=|: )"?([^\s"']+)/gm)) {
+    const lineStart = text.lastIndexOf('\n', m.index!) + 1;
+    if (/^\s*(?:#|<!--)/.test(text.slice(lineStart, m.index! + 1))) continue; // a comment
+    const name = m[2]!.replace(/^-+/, '');
+    const value = m[4]!;
+    if (!isSecretName(name) || isReference(value)) continue;
+    hits.push({ index: m.index! + m[1]!.length, name, value });
+  }
+  return hits;
+}
+
+/** Secret-named values in registry data: keys (run.environment, …) and NAME=value / --name value arguments. */
+function secretValues(value: unknown, path: (string | number)[], out: { path: (string | number)[]; name: string }[]): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      if (typeof item === 'string') {
+        const assign = /^(-{0,2})([A-Za-z_][A-Za-z0-9_-]*)=(.+)$/.exec(item);
+        if (assign && isSecretName(assign[2]!) && !isReference(assign[3]!)) out.push({ path: [...path, i], name: assign[2]! });
+        const next = value[i + 1];
+        if (/^--?[A-Za-z][A-Za-z0-9_-]*$/.test(item) && isSecretName(item) && typeof next === 'string' && next !== '' && !next.startsWith('-') && !isReference(next)) {
+          out.push({ path: [...path, i + 1], name: item.replace(/^-+/, '') });
+        }
+      } else {
+        secretValues(item, [...path, i], out);
+      }
+    });
+    return;
+  }
+  if (typeof value === 'object' && value !== null) {
+    for (const key of Object.keys(value)) {
+      const child = (value as Record<string, unknown>)[key];
+      if (typeof child === 'string') {
+        if (child !== '' && isSecretName(key) && !isReference(child)) out.push({ path: [...path, key], name: key });
+      } else {
+        secretValues(child, [...path, key], out);
+      }
+    }
+  }
+}
+
+const REGISTRY_HINT = 'secrets never go in the registry: declare the name in settings.yaml secrets and keep the value in the service\'s secrets file on the host; rotate the exposed key';
+const GENERATED_HINT = 'a generated file must reference secrets by name (os.environ/X, ${X}); find the registry value it came from, or run `homelab compile` to replace a hand edit';
+
+/**
+ * Nothing that looks like a key or token, and no value of a secret-named variable, in the
+ * registry, in what compile would write, or in the files on disk in generated/.
+ */
 export const secretLiteral: Rule = {
   code,
   check({ reg, files, generated }) {
     const out: Diagnostic[] = [];
-    const scan = (file: string, text: string, hint: string) => {
+    const scan = (file: string, text: string, hint: string, isGenerated: boolean) => {
       for (const hit of findSecrets(text)) {
         out.push({ code, severity: 'error', file, pointer: '', ...position(text, hit.index), message: `${hit.kind} literal: ${redact(hit.value)}`, hint });
       }
+      if (!isGenerated) return;
+      for (const hit of secretAssignments(text)) {
+        out.push({ code, severity: 'error', file, pointer: '', ...position(text, hit.index), message: `${hit.name} holds a value (${redact(hit.value)}): its name says it is a secret`, hint });
+      }
     };
-    for (const src of Object.values(reg.sources)) {
-      scan(src.file, src.text, 'secrets never go in the registry: declare the name in settings.yaml secrets and keep the value in the service\'s secrets file on the host; rotate the exposed key');
+    for (const src of Object.values(reg.sources)) scan(src.file, src.text, REGISTRY_HINT, false);
+    const data: [RegistryFileName, string[], unknown][] = [
+      ['hosts.yaml', ['hosts'], reg.hosts],
+      ['endpoints.yaml', ['endpoints'], reg.endpoints],
+      ['models.yaml', ['models'], reg.models],
+      ['handles.jsonl', [], reg.handles],
+      ['settings.yaml', [], reg.settings],
+    ];
+    for (const [file, root, value] of data) {
+      const found: { path: (string | number)[]; name: string }[] = [];
+      secretValues(value, root, found);
+      for (const f of found) {
+        out.push(at(reg, file, toPointer(f.path), { code, message: `${f.name} holds a value: its name says it is a secret, and secrets never go in the registry`, hint: REGISTRY_HINT }));
+      }
     }
     const dir = generated?.dir ?? 'generated';
     for (const f of files()) {
       // The manifest's sha256 digests are hex by design.
       if (f.path === MANIFEST_PATH) continue;
-      scan(`${dir}/${f.path}`, f.content, 'a generated file must reference secrets by name (os.environ/X, ${X}); find the registry value it came from');
+      scan(`${dir}/${f.path}`, f.content, GENERATED_HINT, true);
+      // What is on disk may hold a pasted key that compile would not write: name it as a secret, not only as drift.
+      const disk = generated?.onDisk.get(f.path);
+      if (disk !== undefined && disk !== f.content) scan(`${dir}/${f.path}`, disk, GENERATED_HINT, true);
     }
     return out;
   },
