@@ -33,9 +33,12 @@ function sourceEnv(content: string): Record<string, string> {
   return Object.fromEntries(r.stdout.split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]).filter(([k]) => !['PWD', 'SHLVL', '_', 'OLDPWD'].includes(k!)));
 }
 
+/** Where a LAN client reaches the gateway: its host's address, or loopback when it listens only there. */
 function gatewayV1(reg: Registry): string {
   const gw = reg.endpoints[reg.settings.gateway.endpoint]!;
-  return `http://${reg.hosts[gw.host]!.address}:${gw.port}/v1`;
+  const isEveryInterface = gw.bind === '0.0.0.0' || gw.bind === '::' || gw.bind === 'localhost';
+  const address = isEveryInterface ? reg.hosts[gw.host]!.address : gw.bind;
+  return `http://${address.includes(':') ? `[${address}]` : address}:${gw.port}/v1`;
 }
 
 describe.each(CASES)('client files of %s', (dir) => {

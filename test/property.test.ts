@@ -16,6 +16,9 @@ import { validateRegistry } from '../src/validate/index.js';
 import { ROOT, shippedTexts, tmpDir, type Texts } from './helpers.js';
 
 const RUNS = Number(process.env.HOMELAB_PROPERTY_RUNS ?? 2000);
+// 2000 cases take about 40 s on an idle 2-core machine and several times that when it is shared:
+// the case count is the check, this limit only guards against a hang.
+const PROPERTY_TIMEOUT_MS = 300_000;
 const SEED = process.env.HOMELAB_PROPERTY_SEED ? Number(process.env.HOMELAB_PROPERTY_SEED) : 20261123;
 const shipped = shippedTexts();
 const FILES = REGISTRY_FILES.map((f) => f.name);
@@ -160,7 +163,7 @@ describe('property: random damage to the shipped registry', () => {
     expect(outcomes.ruleErrors).toBeGreaterThan(RUNS / 20);
     expect(outcomes.sound).toBeGreaterThan(0);
     console.log(`property outcomes: ${JSON.stringify(outcomes)}`);
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   describe('compile writes nothing when validate has errors', () => {
     const out = tmpDir('homelab-prop-');
@@ -189,6 +192,6 @@ describe('property: random damage to the shipped registry', () => {
         }),
         { numRuns: RUNS, seed: SEED },
       );
-    });
+    }, PROPERTY_TIMEOUT_MS);
   });
 });

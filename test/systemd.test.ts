@@ -196,9 +196,14 @@ describe.each(FIXTURES)('hardening directives of every unit of %s', (registry) =
 describe('escaping in units: % and $ keep their meaning', () => {
   const reg = load(readTexts(FIXTURES[0]!));
   const ov = reg.endpoints.ep_ov_server_9000!;
-  ov.run = { ...ov.run!, args: ['--prompt', 'costs $5 at 100% for "you"', '--home=$HOME'], environment: { OV_NOTE: '50% of $BUDGET' } };
-  const unit = compileAll(reg).find((f) => f.path.endsWith('ov-server.service'))!;
+  ov.run = { ...ov.run!, args: ['--prompt', 'costs $5 at 100% for "you"', '--home=$HOME'] };
+  // The gateway's run.environment stays in its unit (the OpenVINO server's goes to its runtime env file).
+  const gw = reg.endpoints.ep_litellm_gateway_4000!;
+  gw.run = { ...gw.run!, environment: { GW_NOTE: '50% of $BUDGET' } };
+  const files = compileAll(reg);
+  const unit = files.find((f) => f.path.endsWith('ov-server.service'))!;
   const d = directives(unit.content);
+  const gwUnit = files.find((f) => f.path.endsWith('litellm-orch.service'))!;
 
   it('doubles $ and % in ExecStart (no variable or specifier expansion), except the intended ${VAR}', () => {
     expect(d.get('ExecStart')![0]).toContain('"costs $$5 at 100%% for \\"you\\""');
@@ -206,13 +211,16 @@ describe('escaping in units: % and $ keep their meaning', () => {
   });
 
   it('doubles % in Environment= and leaves $ (Environment= does not expand variables)', () => {
-    expect(d.get('Environment')).toContain('"OV_NOTE=50%% of $BUDGET"');
+    expect(directives(gwUnit.content).get('Environment')).toContain('"GW_NOTE=50%% of $BUDGET"');
   });
 
   it('and systemd-analyze verify accepts the result', () => {
-    const root = stage([{ name: 'ov-server.service', content: unit.content }]);
-    const r = verify(root, 'ov-server.service');
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    for (const u of [unit, gwUnit]) {
+      const name = u.path.split('/').pop()!;
+      const root = stage([{ name, content: u.content }]);
+      const r = verify(root, name);
+      expect(r.stderr, name).toBe('');
+      expect(r.status, name).toBe(0);
+    }
   });
 });

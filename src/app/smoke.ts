@@ -2,8 +2,7 @@
 // sends it (OpenAI's POST /v1/chat/completions with a bearer key), timed, with the route the
 // registry says the request takes. One request at a time: a smoke test must not load the mesh.
 import type { ChalkInstance } from 'chalk';
-import { reachAddress } from '../compile/mesh.js';
-import { gatewayEndpoint } from '../compile/mesh.js';
+import { gatewayEndpoint, serviceUrl } from '../compile/mesh.js';
 import { buildRouteModel, routeLeaves, walkRoute, type RouteNode } from '../compile/routes.js';
 import { UsageError } from '../errors.js';
 import { describeFetchError } from '../io/fetch-error.js';
@@ -28,8 +27,7 @@ export interface SmokeOptions {
 export function gatewayBaseUrl(reg: Registry, fromHost?: string): string {
   const gw = gatewayEndpoint(reg);
   if (!gw) throw new UsageError(`settings.yaml gateway.endpoint "${reg.settings.gateway.endpoint}" is not an endpoint`);
-  const address = reachAddress(reg, gw, fromHost);
-  return `http://${address.includes(':') ? `[${address}]` : address}:${gw.port}`;
+  return serviceUrl(reg, gw, fromHost);
 }
 
 /** The route of a handle in a few words: through OptiLLM or not, and the backends it ends at. */

@@ -4,7 +4,7 @@
 import type { Registry } from '../registry/load.js';
 import type { Endpoint } from '../registry/schema.js';
 import { runtimeEnvFile, type Layout } from './layout.js';
-import { baseUrl, gatewayEndpoint, isActive, reachAddress, sortedEndpoints, unitName } from './mesh.js';
+import { baseUrl, gatewayEndpoint, isActive, serviceUrl, sortedEndpoints, unitName } from './mesh.js';
 import { renderEnv, type GeneratedFile } from './render.js';
 import { gatewayClientUrl } from './clients.js';
 import { routerEnv, selectorEnv } from './litellm-router.js';
@@ -79,7 +79,7 @@ function openWebuiEnv(reg: Registry, webui: NonNullable<Layout['openWebuiEnv']>,
       ENABLE_WEB_SEARCH: 'true',
       ENABLE_RAG_WEB_SEARCH: 'true',
       WEB_SEARCH_ENGINE: 'searxng',
-      SEARXNG_QUERY_URL: `http://${reachAddress(reg, searx, webui.host)}:${searx.port}/search?q=<query>`,
+      SEARXNG_QUERY_URL: `${serviceUrl(reg, searx, webui.host)}/search?q=<query>`,
     });
   } else {
     vars.ENABLE_WEB_SEARCH = 'false';

@@ -19,7 +19,11 @@ ruleTable('secret-literal', [
   {
     name: 'any value of a secret-named variable (PASSWORD) in a service environment, however short',
     edit: set('endpoints.yaml', ['endpoints', 'ep_ov_server_9000', 'run', 'environment'], { OV_DB_PASSWORD: 'hunter2', OV_DEVICE_HINT: 'gpu' }),
-    expected: [{ file: 'registry/endpoints.yaml', pointer: '/endpoints/ep_ov_server_9000/run/environment/OV_DB_PASSWORD', line: 'OV_DB_PASSWORD: hunter2' }],
+    // Also where it lands: the OpenVINO server's runtime env file (line 3, after the header and its comment).
+    expected: [
+      { file: 'generated/mini/ov-server/env', pointer: '', line: 3 },
+      { file: 'registry/endpoints.yaml', pointer: '/endpoints/ep_ov_server_9000/run/environment/OV_DB_PASSWORD', line: 'OV_DB_PASSWORD: hunter2' },
+    ],
   },
   {
     name: 'near miss: a secret-named variable that references a secret, and token counts',
@@ -87,6 +91,11 @@ it('secret-named arguments (--api-key VALUE, PASSWD=VALUE, --client-secret=VALUE
   const d = validateRegistry(parseRegistry(texts, 'registry').registry!).diagnostics.filter((x) => x.code === 'secret-literal');
   const lines = ['abc123', 'SMTP_PASSWD=pw', '--client-secret=s3'].map((v) => lineOf(texts['settings.yaml']!, v));
   expect(d.filter((x) => x.file.startsWith('registry/')).map((x) => [x.pointer, x.line])).toEqual([4, 5, 6].map((i, j) => [`/mcp/web-fetch/command/${i}`, lines[j]]));
-  // The generated MCP files carry them too: each is named there as well.
-  expect(d.filter((x) => x.file.startsWith('generated/')).map((x) => x.file).sort()).toEqual(['generated/mini/mcp-registry.json', 'generated/mini/mcp-registry.json']);
+  // The generated MCP files carry them too (the seeds' registry, the mcpServers file and the
+  // tiny-agents agent all hold the command line): each is named there as well.
+  expect(d.filter((x) => x.file.startsWith('generated/')).map((x) => x.file).sort()).toEqual([
+    'generated/clients/mcp.json', 'generated/clients/mcp.json',
+    'generated/clients/tinyagents/agent.json', 'generated/clients/tinyagents/agent.json',
+    'generated/mini/mcp-registry.json', 'generated/mini/mcp-registry.json',
+  ]);
 });

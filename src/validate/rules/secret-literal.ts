@@ -79,9 +79,13 @@ export function isSecretName(name: string): boolean {
   return name.split(/[-_.]/).some((piece) => SECRET_PIECE.test(piece));
 }
 
-/** A value that names a secret instead of holding it: os.environ/X, ${X}, $X, or LiteLLM's keyless placeholder. */
+/**
+ * A value that names a secret instead of holding it: os.environ/X, ${X}, $X, or LiteLLM's keyless
+ * placeholder. In an env file the renderer writes `$` as `\$` (a literal dollar), so `\${X}` there
+ * is the same reference text, not a value.
+ */
 function isReference(value: string): boolean {
-  return /^(?:os\.environ\/[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}|\$[A-Za-z_][A-Za-z0-9_]*|none)$/.test(value);
+  return /^(?:os\.environ\/[A-Za-z_][A-Za-z0-9_]*|\\?\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}|\$[A-Za-z_][A-Za-z0-9_]*|none)$/.test(value);
 }
 
 /**
