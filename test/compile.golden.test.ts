@@ -23,7 +23,7 @@ describe.each(CASES)('compile $name', ({ name, registry, expected }) => {
     await expect(f.content).toMatchFileSnapshot(join(expected, f.path));
   });
 
-  it('emits every output of CONTRACT §3, each with the generated header on line 1', () => {
+  it('emits every output of docs/outputs.md, each with the generated header on line 1', () => {
     const paths = files.map((f) => f.path);
     for (const suffix of ['litellm-orch/router.yaml', 'litellm-orch/env.local', '/env', '/proxy_config.yaml', 'mcp-registry.json', 'clients/mcp.json', 'clients/tinyagents/agent.json', 'clients/tinyagents.env', 'docs/topology.md', 'manifest.json']) {
       expect(paths.some((p) => p.endsWith(suffix)), suffix).toBe(true);

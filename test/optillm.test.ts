@@ -1,5 +1,5 @@
 // OptiLLM 0.3.12's model-name parser, against the table read from its source
-// (reference/optillm-0.3.12.md). OptiLLM cannot be installed here (no Python package index):
+// (optillm/server.py at tag v0.3.12). OptiLLM cannot be installed here (no Python package index):
 // this table is the recorded behaviour the route proof relies on.
 import { describe, expect, it } from 'vitest';
 import { parseOptillmModel, PLUGIN_SLUGS, TECHNIQUE_SLUGS } from '../src/compile/optillm.js';

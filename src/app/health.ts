@@ -1,5 +1,5 @@
 // `homelab health`: probe every active endpoint's health route concurrently, with a timeout.
-// Replaces the seeds' healthcheck.sh. The routes are per kind (reference/, seeds).
+// Replaces the seeds' healthcheck.sh. The routes are per kind (see docs/commands.md).
 import type { ChalkInstance } from 'chalk';
 import { describeFetchError } from '../io/fetch-error.js';
 import type { EndpointKind } from '../registry/schema.js';

@@ -1,5 +1,5 @@
 // Rendering diagnostics for people (text, colour only on a TTY, NO_COLOR honoured), for tools
-// (--format json, CONTRACT §2) and for GitHub Actions (workflow annotations).
+// (--format json, docs/commands.md) and for GitHub Actions (workflow annotations).
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Diagnostic } from '../validate/diagnostic.js';
 import { hasErrors } from '../validate/diagnostic.js';

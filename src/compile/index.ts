@@ -1,4 +1,4 @@
-// compileAll: registry → every generated file (CONTRACT §3). Pure: no fs, no process; the
+// compileAll: registry → every generated file (docs/outputs.md). Pure: no fs, no process; the
 // command writes what this returns.
 import { createHash } from 'node:crypto';
 import type { Registry } from '../registry/load.js';

@@ -1,4 +1,4 @@
-// router.yaml: LiteLLM's proxy config (reference/litellm-proxy.md). One model_list entry per
+// router.yaml: LiteLLM's proxy config (LiteLLM 1.81: litellm/proxy/proxy_server.py, litellm/router.py). One model_list entry per
 // deployment of the route model; api_base is always literal, never os.environ/, because an unset
 // variable silently sends an openai/ deployment to api.openai.com.
 import type { Registry } from '../registry/load.js';

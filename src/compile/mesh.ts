@@ -5,7 +5,7 @@ import type { Endpoint, EndpointKind, Host } from '../registry/schema.js';
 
 export const LOOPBACK = '127.0.0.1';
 
-/** Model-handle prefix of each backend kind that serves models (CONTRACT §1 routing). */
+/** Model-handle prefix of each backend kind that serves models (docs/registry.md, routing). */
 export const HANDLE_PREFIX: Partial<Record<EndpointKind, string>> = {
   mlx: 'mlx-',
   openvino: 'ov-',
@@ -15,7 +15,7 @@ export const HANDLE_PREFIX: Partial<Record<EndpointKind, string>> = {
 /** The unit a kind gets when `run.unit` is not set; the gateway's unit keeps its historic name. */
 const DEFAULT_UNIT: Partial<Record<EndpointKind, string>> = { litellm: 'litellm-orch' };
 
-/** Kinds whose systemd unit homelab writes (CONTRACT §3). */
+/** Kinds whose systemd unit homelab writes (docs/outputs.md). */
 export const UNIT_KINDS: readonly EndpointKind[] = ['litellm', 'optillm', 'openvino'];
 
 /** Kinds that get a unit only when their endpoint gives run details (else they run elsewhere, e.g. in a container). */

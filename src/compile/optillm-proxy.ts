@@ -1,4 +1,4 @@
-// proxy_config.yaml for OptiLLM's proxy plugin (reference/optillm-0.3.12.md): always written,
+// proxy_config.yaml for OptiLLM's proxy plugin (optillm/plugins/proxy/config.py, v0.3.12): always written,
 // because without it OptiLLM falls back to its packaged example, which sends the gateway's key
 // to api.openai.com. One provider, the gateway; its key by ${VAR} from OptiLLM's own secrets.
 import type { Registry } from '../registry/load.js';

@@ -1,6 +1,6 @@
 // OptiLLM 0.3.12's model-name parsing, as data + code. Read from optillm/server.py at tag v0.3.12
 // (`known_approaches`, `parse_combined_approach`) and the SLUG of each module under
-// optillm/plugins/ (reference/optillm-0.3.12.md). OptiLLM itself cannot be installed here, so
+// optillm/plugins/ (summarised in docs/registry.md). OptiLLM itself cannot be installed here, so
 // this module is the executable record of its behaviour; the route proof and `explain` use it.
 
 export const OPTILLM_VERSION = '0.3.12';

@@ -1,4 +1,4 @@
-// The registry format (CONTRACT §1) as zod schemas: the one source from which the loader checks
+// The registry format (docs/registry.md) as zod schemas: the one source from which the loader checks
 // files and `schemas/*.schema.json` are generated. Every object is strict: LiteLLM silently
 // ignores typos, homelab must not. Only structure lives here (what JSON Schema can express too,
 // so ajv and zod give the same verdict); cross-file meaning lives in the validate rules.
@@ -91,7 +91,7 @@ export const ENDPOINT_KINDS = [
 export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
 
 /**
- * Sandbox relaxations a real service may need (reference/systemd.md). Typed so that a unit is
+ * Sandbox relaxations a real service may need (systemd.exec(5); see docs/outputs.md). Typed so that a unit is
  * never loosened by free text: each maps to fixed directives in the systemd emitter.
  */
 export const RELAXATIONS = ['jit-memory', 'proc-all'] as const;

@@ -1,4 +1,4 @@
-// The rule set (CONTRACT §4) and the function that runs it. Pure: the command reads files.
+// The rule set (docs/rules.md) and the function that runs it. Pure: the command reads files.
 import { compileAll } from '../compile/index.js';
 import type { GeneratedFile } from '../compile/render.js';
 import { buildRouteModel, walkRoute, type RouteModel, type RouteNode } from '../compile/routes.js';
