@@ -87,3 +87,18 @@ describe('accepted in every output format', () => {
     expect(JSON.parse(r.stdout).diagnostics).toContainEqual(expect.objectContaining({ code: 'accept-unused', severity: 'warning', pointer: '/accept/8' }));
   });
 });
+
+describe('text output of accepted trade-offs', () => {
+  it('prints each accept reason once, however many diagnostics it covers, and every diagnostic', async () => {
+    const { formatText } = await import('../src/cli/report.js');
+    const { Chalk } = await import('chalk');
+    const reason = 'hint: accepted in registry/settings.yaml (/accept/0): text-only chat';
+    const d = (handle: string, hint: string, severity: 'accepted' | 'warning' = 'accepted') => ({ code: 'optillm-passthrough', severity, file: 'registry/handles.jsonl', pointer: '/0', line: 1, col: 1, message: `"${handle}" goes through OptiLLM`, hint: hint.replace(/^hint: /, '') });
+    const text = formatText([d('mlx-a', reason), d('mlx-b', reason), d('mlx-c', 'hint: route it directly', 'warning'), d('mlx-d', 'hint: route it directly', 'warning')], new Chalk({ level: 0 }));
+    expect(text.split('\n').filter((l) => l.includes('goes through OptiLLM'))).toHaveLength(4);
+    expect(text.split(reason)).toHaveLength(2);
+    // Warnings keep their hint every time: each is a separate thing to fix.
+    expect(text.split('hint: route it directly')).toHaveLength(3);
+    expect(text).toContain('0 errors, 2 warnings, 2 accepted');
+  });
+});

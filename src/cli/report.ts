@@ -19,10 +19,14 @@ function location(d: Diagnostic): string {
 
 export function formatText(diagnostics: readonly Diagnostic[], c: ChalkInstance): string {
   const lines: string[] = [];
+  // One accept entry usually covers many diagnostics: its reason is printed the first time only.
+  const shownReasons = new Set<string>();
   for (const d of diagnostics) {
     const sev = d.severity === 'error' ? c.red('error') : d.severity === 'accepted' ? c.green('accepted') : c.yellow('warning');
     lines.push(`${c.bold(location(d))} ${sev} ${c.dim(d.code)} ${d.message}`);
-    if (d.hint) lines.push(`  ${c.cyan('hint:')} ${d.hint}`);
+    if (!d.hint || (d.severity === 'accepted' && shownReasons.has(d.hint))) continue;
+    if (d.severity === 'accepted') shownReasons.add(d.hint);
+    lines.push(`  ${c.cyan('hint:')} ${d.hint}`);
   }
   const count = (s: Diagnostic['severity']) => diagnostics.filter((d) => d.severity === s).length;
   const errors = count('error');
