@@ -102,3 +102,22 @@ describe('text output of accepted trade-offs', () => {
     expect(text).toContain('0 errors, 2 warnings, 2 accepted');
   });
 });
+
+describe('accepting a reviewed passthrough block', () => {
+  const withGuardrails = (accept: unknown[]) => editYaml(shippedTexts(), 'settings.yaml', (d) => {
+    d.setIn(['gateway', 'passthrough'], { guardrails: [{ guardrail_name: 'pii', litellm_params: { guardrail: 'presidio', mode: 'pre_call' } }] });
+    d.setIn(['accept'], [...(d.getIn(['accept']) as { toJSON(): unknown[] }).toJSON(), ...accept]);
+  });
+  const passthrough = (texts: Texts) => validateRegistry(parseRegistry(texts, 'registry').registry!).diagnostics.filter((d) => d.code === 'gateway-passthrough' || d.code === 'accept-unused');
+
+  it('by the block name: the warning becomes accepted with the reason', () => {
+    const d = passthrough(withGuardrails([{ code: 'gateway-passthrough', target: 'guardrails', reason: 'reviewed against the LiteLLM guardrails docs' }]));
+    expect(d.map((x) => [x.code, x.severity])).toEqual([['gateway-passthrough', 'accepted']]);
+    expect(d[0]!.hint).toContain('reviewed against the LiteLLM guardrails docs');
+  });
+
+  it('near miss: another block name leaves the warning and reports the idle entry', () => {
+    const d = passthrough(withGuardrails([{ code: 'gateway-passthrough', target: 'callback_settings', reason: 'x' }]));
+    expect(d.map((x) => [x.code, x.severity]).sort()).toEqual([['accept-unused', 'warning'], ['gateway-passthrough', 'warning']]);
+  });
+});

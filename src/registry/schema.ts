@@ -210,12 +210,12 @@ export const RouterSettingsSchema = z
  * Warning codes settings.yaml `accept` may name. An enum, so that the schema refuses an error code
  * (errors are never accepted) and a typo alike; accept-unused itself is not acceptable.
  */
-export const ACCEPTABLE_CODES = ['optillm-passthrough', 'ensemble-reach', 'ensemble-members', 'optillm-selector', 'optillm-launch'] as const;
+export const ACCEPTABLE_CODES = ['optillm-passthrough', 'ensemble-reach', 'ensemble-members', 'optillm-selector', 'optillm-launch', 'gateway-passthrough'] as const;
 
 export const AcceptSchema = z
   .object({
     code: z.enum(ACCEPTABLE_CODES),
-    /** A handle, an endpoint id, or "*" for every target. */
+    /** A handle, an endpoint id, a passthrough block name (gateway-passthrough), or "*" for every target. */
     target: Name,
     reason: z.string().min(1),
   })

@@ -11,7 +11,7 @@ const code = 'accept-unused';
 /**
  * What a diagnostic is about, as accept targets name it: the handle of a handles.jsonl row and
  * the endpoints it names or is served from, an endpoint or model id and its endpoint, or the
- * OptiLLM endpoint for the optillm settings.
+ * OptiLLM endpoint for the optillm settings, the block name of a gateway.passthrough block.
  */
 export function targetsOf(reg: Registry, d: Diagnostic): string[] {
   const [first, second] = parsePointer(d.pointer);
@@ -26,6 +26,11 @@ export function targetsOf(reg: Registry, d: Diagnostic): string[] {
     return [second, ...(endpoint ? [endpoint] : [])];
   }
   if (d.file === reg.sources['settings.yaml'].file && first === 'optillm') return [reg.settings.optillm.endpoint];
+  // A reviewed passthrough block is accepted by its name: accept: [{code: gateway-passthrough, target: guardrails, …}]
+  if (d.file === reg.sources['settings.yaml'].file && first === 'gateway' && second === 'passthrough') {
+    const block = parsePointer(d.pointer)[2];
+    return block !== undefined ? [block] : [];
+  }
   return [];
 }
 
