@@ -91,7 +91,36 @@ describe('import: the seeds mesh', () => {
     // port null in registry.json: downloaded, not served: a catalogue row without endpoint or handle.
     expect(reg.models['mlx-deepseek-v3-1-4bit']?.endpoint).toBeUndefined();
     expect(reg.handles.some((h) => h.handle === 'mlx-deepseek-v3-1-4bit')).toBe(false);
-    expect(reg.settings.search['searxng-search']).toEqual({ endpoint: 'ep_searxng_8888' });
+    // the seeds write timeout beside litellm_params (LiteLLM's SearchTool has no such key) and the
+    // description in search_tool_info: both carried, and compile writes the timeout where it applies
+    expect(reg.settings.search['searxng-search']).toEqual({ endpoint: 'ep_searxng_8888', timeout: 10, description: 'Local SearXNG metasearch' });
+    const router = yamlParse(compileAll(reg, buildRouteModel(reg)).find((f) => f.path === layout(reg).router.path)!.content);
+    expect(router.search_tools).toEqual([{ search_tool_name: 'searxng-search', litellm_params: { search_provider: 'searxng', api_base: 'os.environ/SEARXNG_API_BASE', timeout: 10 }, search_tool_info: { description: 'Local SearXNG metasearch' } }]);
+  });
+
+  it("carries the retry policy's LiteLLM fields and reports the key LiteLLM never read", () => {
+    // APIConnectionErrorRetries is no RetryPolicy field: pydantic drops it, so it never applied
+    expect(reg.settings.gateway.router_settings.retry_policy).toEqual({ TimeoutErrorRetries: 0, RateLimitErrorRetries: 3, InternalServerErrorRetries: 1 });
+    const text = readFileSync(join(FIX, 'seeds-mesh/input/router.yaml'), 'utf8').split('\n');
+    const dropped = result.diagnostics.filter((d) => d.code === 'import-unsupported' && d.message.startsWith('router_settings.retry_policy.'));
+    expect(dropped.map((d) => [d.line, d.message.split(' ')[0]])).toEqual([[text.findIndex((l) => l.includes('APIConnectionErrorRetries')) + 1, 'router_settings.retry_policy.APIConnectionErrorRetries']]);
+    expect(dropped[0]!.message).toContain('never applied');
+    // opt-chat-balanced-m's timeout is the OptiLLM timeout; no entry set max_retries, so the
+    // gateway's num_retries applied: homelab's max_retries 0 is reported as a change
+    expect(reg.settings.optillm.request_timeout).toBe(600);
+    expect(reg.settings.optillm.retries).toBeUndefined();
+    const retries = result.diagnostics.find((d) => d.code === 'import-changed' && d.message.includes('without max_retries'));
+    expect(retries?.message).toContain('num_retries (2)');
+    // the policy lands in router.yaml as LiteLLM reads it
+    const router = yamlParse(compileAll(reg, buildRouteModel(reg)).find((f) => f.path === layout(reg).router.path)!.content);
+    expect(router.router_settings.retry_policy).toEqual({ InternalServerErrorRetries: 1, RateLimitErrorRetries: 3, TimeoutErrorRetries: 0 });
+  });
+
+  it('validate reports what the seeds\' routing through OptiLLM costs (why those warnings are in the golden report)', () => {
+    // the two MLX handles and the ensemble go through OptiLLM, which passes no tools, images, …
+    expect(diags.filter((d) => d.code === 'optillm-passthrough').map((d) => /^"([^"]+)"/.exec(d.message)![1]).sort()).toEqual(['mlx-gemma-3-27b-it-qat-4bit', 'mlx-gpt-oss-120b-mxfp4-q8', 'opt-chat-balanced-m']);
+    // moa with its default n=3 makes one call: one member of two answers
+    expect(diags.find((d) => d.code === 'ensemble-reach')?.message).toContain('"opt-chat-balanced-m"');
   });
 
   it('keeps the role alias working and reports what the registry cannot carry yet, at its line', () => {
@@ -99,14 +128,17 @@ describe('import: the seeds mesh', () => {
     const text = readFileSync(join(FIX, 'seeds-mesh/input/router.yaml'), 'utf8').split('\n');
     const at = (needle: string) => text.findIndex((l) => l.includes(needle)) + 1;
     const unsupported = result.diagnostics.filter((d) => d.code === 'import-unsupported');
-    expect(unsupported.find((d) => d.message.includes('retry_policy'))?.line).toBe(at('retry_policy:'));
-    expect(unsupported.find((d) => d.message.startsWith('timeout of search tool'))?.line).toBe(at('    timeout: 10'));
+    expect(unsupported.find((d) => d.message.includes('retry_policy'))?.line).toBe(at('APIConnectionErrorRetries:'));
+    expect(result.diagnostics.find((d) => d.code === 'import-changed' && d.message.startsWith('timeout of search tool'))?.line).toBe(at('    timeout: 10'));
     // a handles.jsonl row and a selector variable for names the gateway does not serve: reported at their lines
     expect(unsupported.filter((d) => d.file.endsWith('handles.jsonl')).map((d) => d.line)).toEqual([6]);
     expect(unsupported.filter((d) => d.file.endsWith('optillm.env')).map((d) => d.line)).toEqual([3]);
     expect(reg.handles.some((h) => h.handle === 'opt-code-balanced-l')).toBe(false);
-    // jerry-xl went straight to the MLX port; the mesh-wide routing sends it through OptiLLM now.
+    // jerry-xl went straight to the MLX port that mlx-gpt-oss-120b-mxfp4-q8 reaches through
+    // OptiLLM: one model, one handle, one route, so jerry-xl (its alias) goes through OptiLLM now.
     expect(result.unsupported.map((u) => u.name)).toEqual(['jerry-xl']);
+    expect(result.unsupported[0]!.reason).toContain('a handle has one route');
+    expect(reg.handles.every((h) => h.via_optillm === undefined)).toBe(true);
   });
 });
 
@@ -213,7 +245,7 @@ function shippedTable(dir: string) {
 
 /** Per fixture, the public names the imported gateway cannot serve as the input did. */
 const NOT_SERVED_AS_BEFORE: Record<string, string[]> = {
-  // went straight to its MLX port while the other MLX names go through OptiLLM (no per-handle routing yet)
+  // went straight to the MLX model another name reaches through OptiLLM (one handle, one route)
   'seeds-mesh': ['jerry-xl'],
   // a pool (and the hidden alias to it) collapses to one member; a cloud model has no registry form
   'pool-alias': ['chat-pool', 'fast', 'gpt-4o'],
