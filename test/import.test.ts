@@ -265,15 +265,27 @@ describe('round trip: compile → import → compile serves every name from the 
       optillmEnv: { file: 'optillm.env', text: before.selectors },
     });
     expect(result.unsupported).toEqual([]);
-    const after = compiledTable(renderImported(result.registry!, { schemaDir: 'schemas', source: 'router.yaml' }))!;
+    const texts = renderImported(result.registry!, { schemaDir: 'schemas', source: 'router.yaml' });
+    const after = compiledTable(texts)!;
     expect(after).toBeDefined();
     expect(before.table.size).toBeGreaterThan(0);
     for (const [name, row] of before.table) {
+      // same backends and model ids, and the same context limits, request parameters and
+      // timeout/max_retries of the call to OptiLLM (sameRow compares every one the router states)
       expect(sameRow(row, after.get(name)), `${name}: ${describeRow(row)} → ${describeRow(after.get(name))}`).toBe(true);
       // the context limit is carried wherever the compiled router states one
       if ('leaves' in row) for (const l of row.leaves) expect(l.contextLength).toBeGreaterThan(0);
+      // compile writes timeout and max_retries on every entry that goes to OptiLLM: compared, not skipped
+      if ('leaves' in row && row.hop) expect(row.hop.timeout !== undefined && row.hop.max_retries !== undefined).toBe(true);
     }
     expect(result.diagnostics.filter((d) => d.code === 'import-changed' && d.message.includes('served differently'))).toEqual([]);
+    // gateway-wide settings as LiteLLM reads them: router_settings (retry policies included) and search tools
+    const reg = load(texts);
+    const router = yamlParse(compileAll(reg, buildRouteModel(reg)).find((f) => f.path === layout(reg).router.path)!.content);
+    const shipped = yamlParse(before.router);
+    expect(router.router_settings).toEqual(shipped.router_settings);
+    expect(router.search_tools).toEqual(shipped.search_tools);
+    expect(router.model_list).toEqual(shipped.model_list);
   });
 
   it.each(CASES)('imported %s: every public name is served as before or listed with its reason', (name) => {

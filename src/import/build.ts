@@ -518,7 +518,7 @@ export function importMesh(inputs: ImportInputs): ImportResult {
   };
 
   const input: RouteTableInput = {
-    deployments: deps.map((d) => ({ name: d.name, target: d.target, contextLength: int(d.info.max_input_tokens) })),
+    deployments: deps.map((d) => ({ name: d.name, target: d.target, contextLength: int(d.info.max_input_tokens), params: d.params })),
     aliases: inputAliases(config),
     optillm: new Set(optillmEps.map((e) => e.key)),
   };
