@@ -209,6 +209,74 @@ describe('import: inline cases', () => {
     expect(run(callBack('os.environ/OPTILLM_API_KEY')).diagnostics.filter((x) => x.message.includes('calls OptiLLM with'))).toEqual([]);
   });
 
+  /** An MLX handle through OptiLLM (call-back direct-<name>) or straight to its port. */
+  const mlx = (name: string, port: number, via: boolean, extra = '') => via
+    ? `  - model_name: ${name}
+    litellm_params:
+      model: openai/direct-${name}
+      api_base: http://127.0.0.1:4020/v1
+      api_key: os.environ/OPTILLM_API_KEY
+${extra}  - model_name: direct-${name}
+    litellm_params:
+      model: openai/${name}
+      api_base: http://192.168.1.72:${port}/v1
+      api_key: none
+`
+    : `  - model_name: ${name}
+    litellm_params:
+      model: openai/${name}
+      api_base: http://192.168.1.72:${port}/v1
+      api_key: none
+`;
+  const served = (r: ImportResult) => {
+    const texts = renderImported(r.registry!, { schemaDir: 'schemas', source: 'router.yaml' });
+    return { texts, changed: compareRoutes(r.input!, compiledTable(texts)!, new Set(), 'router.yaml') };
+  };
+
+  it('an MLX handle routed unlike the rest keeps its route through its own via_optillm, both ways', () => {
+    // most go through OptiLLM, mlx-c straight to its port
+    const most = run(`model_list:\n${mlx('mlx-a', 8100, true)}${mlx('mlx-b', 8101, true)}${mlx('mlx-c', 8102, false)}`);
+    expect(most.registry!.settings).toMatchObject({ optillm: { route_via_optillm: true, direct_prefix: 'direct' } });
+    expect(most.registry!.handles).toEqual([{ handle: 'mlx-a' }, { handle: 'mlx-b' }, { handle: 'mlx-c', via_optillm: false }]);
+    expect(most.unsupported).toEqual([]);
+    expect(served(most).changed).toEqual([]);
+    // and the reverse: most go straight, mlx-a through OptiLLM
+    const few = run(`model_list:\n${mlx('mlx-a', 8100, true)}${mlx('mlx-b', 8101, false)}${mlx('mlx-c', 8102, false)}`);
+    expect(few.registry!.settings).toMatchObject({ optillm: { route_via_optillm: false } });
+    expect(few.registry!.handles).toEqual([{ handle: 'mlx-a', via_optillm: true }, { handle: 'mlx-b' }, { handle: 'mlx-c' }]);
+    expect(few.unsupported).toEqual([]);
+    const { texts, changed } = served(few);
+    expect(changed).toEqual([]);
+    // compile sends mlx-a through OptiLLM and back by direct-mlx-a, mlx-b straight to its port
+    const reg = load(texts);
+    const list = yamlParse(compileAll(reg, buildRouteModel(reg)).find((f) => f.path === layout(reg).router.path)!.content).model_list as { model_name: string; litellm_params: { api_base: string } }[];
+    expect(Object.fromEntries(list.map((e) => [e.model_name, e.litellm_params.api_base]))).toEqual({ 'mlx-a': 'http://127.0.0.1:4020/v1', 'direct-mlx-a': 'http://192.168.1.72:8100/v1', 'mlx-b': 'http://192.168.1.72:8101/v1', 'mlx-c': 'http://192.168.1.72:8102/v1' });
+  });
+
+  it("OptiLLM entries' timeout and max_retries become optillm.request_timeout and optillm.retries; a differing one is reported", () => {
+    const r = run(`model_list:\n${mlx('mlx-a', 8100, true, '      timeout: 300\n      max_retries: 1\n')}${mlx('mlx-b', 8101, true, '      timeout: 300\n      max_retries: 3\n')}router_settings:\n  num_retries: 2\n`);
+    expect(r.registry!.settings).toMatchObject({ optillm: { request_timeout: 300, retries: 1 } });
+    const differ = r.diagnostics.filter((d) => d.code === 'import-unsupported' && d.message.startsWith('max_retries'));
+    expect(differ.map((d) => [d.line, d.message])).toEqual([[expect.any(Number), 'max_retries 3 of "mlx-b" differs from the 1 of "mlx-a": settings.yaml optillm.retries holds one value for every entry that goes to OptiLLM; not imported']]);
+    // every entry set max_retries: nothing was left to num_retries
+    expect(r.diagnostics.some((d) => d.message.includes('without max_retries'))).toBe(false);
+    // mlx-b was retried 3 times before and once now: the round trip sees it
+    expect(served(r).changed.map((d) => /^"([^"]+)"/.exec(d.message)![1])).toEqual(['mlx-b']);
+  });
+
+  it('model_group_retry_policy is carried under the new handle names; keys LiteLLM drops are reported with the field meant', () => {
+    const r = run(`model_list:\n${mlx('jerry', 8100, false).replace('openai/jerry', 'openai/mlx-community/D-4bit')}router_settings:\n  model_group_retry_policy:\n    jerry:\n      TimeoutErrorRetries: 0\n      Timeout: 1\n`);
+    expect(r.registry!.settings).toMatchObject({ gateway: { aliases: { jerry: 'mlx-d-4bit' }, router_settings: { model_group_retry_policy: { 'mlx-d-4bit': { TimeoutErrorRetries: 0 } } } } });
+    const d = r.diagnostics.find((x) => x.message.startsWith('router_settings.model_group_retry_policy.jerry.Timeout '));
+    expect(d).toMatchObject({ code: 'import-unsupported', line: 11, hint: 'did you mean TimeoutErrorRetries?' });
+  });
+
+  it("a search tool's litellm_params.timeout is carried as it is, without a report", () => {
+    const r = run(`search_tools:\n  - search_tool_name: web\n    litellm_params:\n      search_provider: searxng\n      api_base: http://127.0.0.1:8888\n      timeout: 20\n      max_retries: 2\n`);
+    expect(r.registry!.settings).toMatchObject({ search: { web: { timeout: 20 } } });
+    expect(r.diagnostics.filter((x) => x.message.includes('search tool')).map((x) => x.message)).toEqual(['litellm_params.max_retries of search tool "web" is not modelled; not imported']);
+  });
+
   it('os.environ/ in a list item stays the literal string, as in LiteLLM', () => {
     const r = run(`model_list:
   - model_name: ov-a
