@@ -91,7 +91,36 @@ describe('import: the seeds mesh', () => {
     // port null in registry.json: downloaded, not served: a catalogue row without endpoint or handle.
     expect(reg.models['mlx-deepseek-v3-1-4bit']?.endpoint).toBeUndefined();
     expect(reg.handles.some((h) => h.handle === 'mlx-deepseek-v3-1-4bit')).toBe(false);
-    expect(reg.settings.search['searxng-search']).toEqual({ endpoint: 'ep_searxng_8888' });
+    // the seeds write timeout beside litellm_params (LiteLLM's SearchTool has no such key) and the
+    // description in search_tool_info: both carried, and compile writes the timeout where it applies
+    expect(reg.settings.search['searxng-search']).toEqual({ endpoint: 'ep_searxng_8888', timeout: 10, description: 'Local SearXNG metasearch' });
+    const router = yamlParse(compileAll(reg, buildRouteModel(reg)).find((f) => f.path === layout(reg).router.path)!.content);
+    expect(router.search_tools).toEqual([{ search_tool_name: 'searxng-search', litellm_params: { search_provider: 'searxng', api_base: 'os.environ/SEARXNG_API_BASE', timeout: 10 }, search_tool_info: { description: 'Local SearXNG metasearch' } }]);
+  });
+
+  it("carries the retry policy's LiteLLM fields and reports the key LiteLLM never read", () => {
+    // APIConnectionErrorRetries is no RetryPolicy field: pydantic drops it, so it never applied
+    expect(reg.settings.gateway.router_settings.retry_policy).toEqual({ TimeoutErrorRetries: 0, RateLimitErrorRetries: 3, InternalServerErrorRetries: 1 });
+    const text = readFileSync(join(FIX, 'seeds-mesh/input/router.yaml'), 'utf8').split('\n');
+    const dropped = result.diagnostics.filter((d) => d.code === 'import-unsupported' && d.message.startsWith('router_settings.retry_policy.'));
+    expect(dropped.map((d) => [d.line, d.message.split(' ')[0]])).toEqual([[text.findIndex((l) => l.includes('APIConnectionErrorRetries')) + 1, 'router_settings.retry_policy.APIConnectionErrorRetries']]);
+    expect(dropped[0]!.message).toContain('never applied');
+    // opt-chat-balanced-m's timeout is the OptiLLM timeout; no entry set max_retries, so the
+    // gateway's num_retries applied: homelab's max_retries 0 is reported as a change
+    expect(reg.settings.optillm.request_timeout).toBe(600);
+    expect(reg.settings.optillm.retries).toBeUndefined();
+    const retries = result.diagnostics.find((d) => d.code === 'import-changed' && d.message.includes('without max_retries'));
+    expect(retries?.message).toContain('num_retries (2)');
+    // the policy lands in router.yaml as LiteLLM reads it
+    const router = yamlParse(compileAll(reg, buildRouteModel(reg)).find((f) => f.path === layout(reg).router.path)!.content);
+    expect(router.router_settings.retry_policy).toEqual({ InternalServerErrorRetries: 1, RateLimitErrorRetries: 3, TimeoutErrorRetries: 0 });
+  });
+
+  it('validate reports what the seeds\' routing through OptiLLM costs (why those warnings are in the golden report)', () => {
+    // the two MLX handles and the ensemble go through OptiLLM, which passes no tools, images, …
+    expect(diags.filter((d) => d.code === 'optillm-passthrough').map((d) => /^"([^"]+)"/.exec(d.message)![1]).sort()).toEqual(['mlx-gemma-3-27b-it-qat-4bit', 'mlx-gpt-oss-120b-mxfp4-q8', 'opt-chat-balanced-m']);
+    // moa with its default n=3 makes one call: one member of two answers
+    expect(diags.find((d) => d.code === 'ensemble-reach')?.message).toContain('"opt-chat-balanced-m"');
   });
 
   it('keeps the role alias working and reports what the registry cannot carry yet, at its line', () => {
@@ -99,14 +128,17 @@ describe('import: the seeds mesh', () => {
     const text = readFileSync(join(FIX, 'seeds-mesh/input/router.yaml'), 'utf8').split('\n');
     const at = (needle: string) => text.findIndex((l) => l.includes(needle)) + 1;
     const unsupported = result.diagnostics.filter((d) => d.code === 'import-unsupported');
-    expect(unsupported.find((d) => d.message.includes('retry_policy'))?.line).toBe(at('retry_policy:'));
-    expect(unsupported.find((d) => d.message.startsWith('timeout of search tool'))?.line).toBe(at('    timeout: 10'));
+    expect(unsupported.find((d) => d.message.includes('retry_policy'))?.line).toBe(at('APIConnectionErrorRetries:'));
+    expect(result.diagnostics.find((d) => d.code === 'import-changed' && d.message.startsWith('timeout of search tool'))?.line).toBe(at('    timeout: 10'));
     // a handles.jsonl row and a selector variable for names the gateway does not serve: reported at their lines
     expect(unsupported.filter((d) => d.file.endsWith('handles.jsonl')).map((d) => d.line)).toEqual([6]);
     expect(unsupported.filter((d) => d.file.endsWith('optillm.env')).map((d) => d.line)).toEqual([3]);
     expect(reg.handles.some((h) => h.handle === 'opt-code-balanced-l')).toBe(false);
-    // jerry-xl went straight to the MLX port; the mesh-wide routing sends it through OptiLLM now.
+    // jerry-xl went straight to the MLX port that mlx-gpt-oss-120b-mxfp4-q8 reaches through
+    // OptiLLM: one model, one handle, one route, so jerry-xl (its alias) goes through OptiLLM now.
     expect(result.unsupported.map((u) => u.name)).toEqual(['jerry-xl']);
+    expect(result.unsupported[0]!.reason).toContain('a handle has one route');
+    expect(reg.handles.every((h) => h.via_optillm === undefined)).toBe(true);
   });
 });
 
@@ -177,6 +209,74 @@ describe('import: inline cases', () => {
     expect(run(callBack('os.environ/OPTILLM_API_KEY')).diagnostics.filter((x) => x.message.includes('calls OptiLLM with'))).toEqual([]);
   });
 
+  /** An MLX handle through OptiLLM (call-back direct-<name>) or straight to its port. */
+  const mlx = (name: string, port: number, via: boolean, extra = '') => via
+    ? `  - model_name: ${name}
+    litellm_params:
+      model: openai/direct-${name}
+      api_base: http://127.0.0.1:4020/v1
+      api_key: os.environ/OPTILLM_API_KEY
+${extra}  - model_name: direct-${name}
+    litellm_params:
+      model: openai/${name}
+      api_base: http://192.168.1.72:${port}/v1
+      api_key: none
+`
+    : `  - model_name: ${name}
+    litellm_params:
+      model: openai/${name}
+      api_base: http://192.168.1.72:${port}/v1
+      api_key: none
+`;
+  const served = (r: ImportResult) => {
+    const texts = renderImported(r.registry!, { schemaDir: 'schemas', source: 'router.yaml' });
+    return { texts, changed: compareRoutes(r.input!, compiledTable(texts)!, new Set(), 'router.yaml') };
+  };
+
+  it('an MLX handle routed unlike the rest keeps its route through its own via_optillm, both ways', () => {
+    // most go through OptiLLM, mlx-c straight to its port
+    const most = run(`model_list:\n${mlx('mlx-a', 8100, true)}${mlx('mlx-b', 8101, true)}${mlx('mlx-c', 8102, false)}`);
+    expect(most.registry!.settings).toMatchObject({ optillm: { route_via_optillm: true, direct_prefix: 'direct' } });
+    expect(most.registry!.handles).toEqual([{ handle: 'mlx-a' }, { handle: 'mlx-b' }, { handle: 'mlx-c', via_optillm: false }]);
+    expect(most.unsupported).toEqual([]);
+    expect(served(most).changed).toEqual([]);
+    // and the reverse: most go straight, mlx-a through OptiLLM
+    const few = run(`model_list:\n${mlx('mlx-a', 8100, true)}${mlx('mlx-b', 8101, false)}${mlx('mlx-c', 8102, false)}`);
+    expect(few.registry!.settings).toMatchObject({ optillm: { route_via_optillm: false } });
+    expect(few.registry!.handles).toEqual([{ handle: 'mlx-a', via_optillm: true }, { handle: 'mlx-b' }, { handle: 'mlx-c' }]);
+    expect(few.unsupported).toEqual([]);
+    const { texts, changed } = served(few);
+    expect(changed).toEqual([]);
+    // compile sends mlx-a through OptiLLM and back by direct-mlx-a, mlx-b straight to its port
+    const reg = load(texts);
+    const list = yamlParse(compileAll(reg, buildRouteModel(reg)).find((f) => f.path === layout(reg).router.path)!.content).model_list as { model_name: string; litellm_params: { api_base: string } }[];
+    expect(Object.fromEntries(list.map((e) => [e.model_name, e.litellm_params.api_base]))).toEqual({ 'mlx-a': 'http://127.0.0.1:4020/v1', 'direct-mlx-a': 'http://192.168.1.72:8100/v1', 'mlx-b': 'http://192.168.1.72:8101/v1', 'mlx-c': 'http://192.168.1.72:8102/v1' });
+  });
+
+  it("OptiLLM entries' timeout and max_retries become optillm.request_timeout and optillm.retries; a differing one is reported", () => {
+    const r = run(`model_list:\n${mlx('mlx-a', 8100, true, '      timeout: 300\n      max_retries: 1\n')}${mlx('mlx-b', 8101, true, '      timeout: 300\n      max_retries: 3\n')}router_settings:\n  num_retries: 2\n`);
+    expect(r.registry!.settings).toMatchObject({ optillm: { request_timeout: 300, retries: 1 } });
+    const differ = r.diagnostics.filter((d) => d.code === 'import-unsupported' && d.message.startsWith('max_retries'));
+    expect(differ.map((d) => [d.line, d.message])).toEqual([[expect.any(Number), 'max_retries 3 of "mlx-b" differs from the 1 of "mlx-a": settings.yaml optillm.retries holds one value for every entry that goes to OptiLLM; not imported']]);
+    // every entry set max_retries: nothing was left to num_retries
+    expect(r.diagnostics.some((d) => d.message.includes('without max_retries'))).toBe(false);
+    // mlx-b was retried 3 times before and once now: the round trip sees it
+    expect(served(r).changed.map((d) => /^"([^"]+)"/.exec(d.message)![1])).toEqual(['mlx-b']);
+  });
+
+  it('model_group_retry_policy is carried under the new handle names; keys LiteLLM drops are reported with the field meant', () => {
+    const r = run(`model_list:\n${mlx('jerry', 8100, false).replace('openai/jerry', 'openai/mlx-community/D-4bit')}router_settings:\n  model_group_retry_policy:\n    jerry:\n      TimeoutErrorRetries: 0\n      Timeout: 1\n`);
+    expect(r.registry!.settings).toMatchObject({ gateway: { aliases: { jerry: 'mlx-d-4bit' }, router_settings: { model_group_retry_policy: { 'mlx-d-4bit': { TimeoutErrorRetries: 0 } } } } });
+    const d = r.diagnostics.find((x) => x.message.startsWith('router_settings.model_group_retry_policy.jerry.Timeout '));
+    expect(d).toMatchObject({ code: 'import-unsupported', line: 11, hint: 'did you mean TimeoutErrorRetries?' });
+  });
+
+  it("a search tool's litellm_params.timeout is carried as it is, without a report", () => {
+    const r = run(`search_tools:\n  - search_tool_name: web\n    litellm_params:\n      search_provider: searxng\n      api_base: http://127.0.0.1:8888\n      timeout: 20\n      max_retries: 2\n`);
+    expect(r.registry!.settings).toMatchObject({ search: { web: { timeout: 20 } } });
+    expect(r.diagnostics.filter((x) => x.message.includes('search tool')).map((x) => x.message)).toEqual(['litellm_params.max_retries of search tool "web" is not modelled; not imported']);
+  });
+
   it('os.environ/ in a list item stays the literal string, as in LiteLLM', () => {
     const r = run(`model_list:
   - model_name: ov-a
@@ -213,7 +313,7 @@ function shippedTable(dir: string) {
 
 /** Per fixture, the public names the imported gateway cannot serve as the input did. */
 const NOT_SERVED_AS_BEFORE: Record<string, string[]> = {
-  // went straight to its MLX port while the other MLX names go through OptiLLM (no per-handle routing yet)
+  // went straight to the MLX model another name reaches through OptiLLM (one handle, one route)
   'seeds-mesh': ['jerry-xl'],
   // a pool (and the hidden alias to it) collapses to one member; a cloud model has no registry form
   'pool-alias': ['chat-pool', 'fast', 'gpt-4o'],
@@ -233,15 +333,27 @@ describe('round trip: compile → import → compile serves every name from the 
       optillmEnv: { file: 'optillm.env', text: before.selectors },
     });
     expect(result.unsupported).toEqual([]);
-    const after = compiledTable(renderImported(result.registry!, { schemaDir: 'schemas', source: 'router.yaml' }))!;
+    const texts = renderImported(result.registry!, { schemaDir: 'schemas', source: 'router.yaml' });
+    const after = compiledTable(texts)!;
     expect(after).toBeDefined();
     expect(before.table.size).toBeGreaterThan(0);
     for (const [name, row] of before.table) {
+      // same backends and model ids, and the same context limits, request parameters and
+      // timeout/max_retries of the call to OptiLLM (sameRow compares every one the router states)
       expect(sameRow(row, after.get(name)), `${name}: ${describeRow(row)} → ${describeRow(after.get(name))}`).toBe(true);
       // the context limit is carried wherever the compiled router states one
       if ('leaves' in row) for (const l of row.leaves) expect(l.contextLength).toBeGreaterThan(0);
+      // compile writes timeout and max_retries on every entry that goes to OptiLLM: compared, not skipped
+      if ('leaves' in row && row.hop) expect(row.hop.timeout !== undefined && row.hop.max_retries !== undefined).toBe(true);
     }
     expect(result.diagnostics.filter((d) => d.code === 'import-changed' && d.message.includes('served differently'))).toEqual([]);
+    // gateway-wide settings as LiteLLM reads them: router_settings (retry policies included) and search tools
+    const reg = load(texts);
+    const router = yamlParse(compileAll(reg, buildRouteModel(reg)).find((f) => f.path === layout(reg).router.path)!.content);
+    const shipped = yamlParse(before.router);
+    expect(router.router_settings).toEqual(shipped.router_settings);
+    expect(router.search_tools).toEqual(shipped.search_tools);
+    expect(router.model_list).toEqual(shipped.model_list);
   });
 
   it.each(CASES)('imported %s: every public name is served as before or listed with its reason', (name) => {

@@ -9,7 +9,7 @@ import { parseOptillmModel } from '../compile/optillm.js';
 import { splitSelector } from '../compile/routes.js';
 import { LitellmSettingsSchema, RouterSettingsSchema, type EndpointKind } from '../registry/schema.js';
 import type { Diagnostic } from '../validate/diagnostic.js';
-import { CALL_PARAMS, CARRIED, KEY_PLACEHOLDERS, PASSTHROUGH_BLOCKS, PENDING, READ_BLOCKS } from './carry.js';
+import { CALL_PARAMS, CARRIED, carryRetryPolicy, KEY_PLACEHOLDERS, PASSTHROUGH_BLOCKS, READ_BLOCKS } from './carry.js';
 import { EnvRef, isSecretName, readLitellmConfig, resolveEnv, type LitellmConfig } from './litellm-config.js';
 import { handleOfSelectorVar, kindOfEndpointRef, readHandles, readMlxRegistry, type HandleRow, type MlxModel } from './mesh-inputs.js';
 import { endpointKey, type RouteTableInput } from './route-table.js';
@@ -268,6 +268,8 @@ export function importMesh(inputs: ImportInputs): ImportResult {
 
   // Per-deployment parameters the registry cannot carry.
   const requestParams = new Map<Backend, Record<string, string | number | boolean>>();
+  // How the gateway calls OptiLLM: one timeout and one max_retries for every entry that goes there.
+  const optillmCalls: Record<'timeout' | 'max_retries', { name: string; at: Parameters<typeof diagAt>[0]; value: unknown }[]> = { timeout: [], max_retries: [] };
   for (const d of deps) {
     if (!isRoutable(d.name)) continue;
     const b = backendOf(d);
@@ -284,8 +286,8 @@ export function importMesh(inputs: ImportInputs): ImportResult {
       if (!b) {
         // The seeds repeat the model's parameters on the entry that goes to OptiLLM; the model keeps them.
         const direct = viaOptillm.get(d.name) ? byName.get(viaOptillm.get(d.name)!.direct)?.[0] : undefined;
-        if (k === 'max_retries') report(at, { code: IMPORT_CODES.unsupported, message: `max_retries of "${d.name}" is not in the registry yet: ${PENDING['optillm.max_retries']}`, hint: 'compile writes max_retries: 0 on OptiLLM entries once that field exists' });
-        else if (k !== 'timeout' && direct?.params[k] !== v) report(at, { code: IMPORT_CODES.unsupported, message: `"${k}" of "${d.name}" (an entry that goes to OptiLLM) is not carried`, hint: 'OptiLLM entries get timeout from settings.yaml optillm.request_timeout; request parameters belong to the model' });
+        if (k === 'max_retries' || k === 'timeout') optillmCalls[k].push({ name: d.name, at, value: v });
+        else if (direct?.params[k] !== v) report(at, { code: IMPORT_CODES.unsupported, message: `"${k}" of "${d.name}" (an entry that goes to OptiLLM) is not carried`, hint: 'OptiLLM entries get timeout from settings.yaml optillm.request_timeout; request parameters belong to the model' });
         continue;
       }
       if (CALL_PARAMS.has(k) || !['string', 'number', 'boolean'].includes(typeof v)) {
@@ -418,10 +420,37 @@ export function importMesh(inputs: ImportInputs): ImportResult {
     handleSet.add(row.handle as string);
     handles.push(row);
   };
-  const mlxViaCount = { via: 0, direct: 0 };
   const prefixes = new Map<string, number>();
   for (const [, v] of viaOptillm) prefixes.set(v.prefix, (prefixes.get(v.prefix) ?? 0) + 1);
   const directPrefix = [...prefixes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'direct';
+  // Routing per MLX model: through OptiLLM when the names that reach it go there. The mesh
+  // default (route_via_optillm) is the route most MLX handles take; a handle that differs says so
+  // with its own "via_optillm". One handle has one route: a name reaching the same model the
+  // other way keeps working, by the handle's route, and is reported.
+  const how = (v: boolean) => (v ? 'through OptiLLM' : 'straight from the gateway');
+  const reachers = new Map<Backend, { name: string; via: boolean }[]>();
+  for (const name of byName.keys()) {
+    if (!isRoutable(name) || internal.has(name) || ensembles.has(name)) continue;
+    const via = viaOptillm.get(name);
+    for (const d of byName.get(via?.direct ?? name)!) {
+      const b = backendOf(d)!;
+      if (b.ep.kind === 'mlx') reachers.set(b, [...(reachers.get(b) ?? []), { name, via: !!via }]);
+    }
+  }
+  const routeOf = new Map<Backend, boolean>();
+  for (const [b, rs] of reachers) {
+    const via = rs.find((r) => r.name === b.id)?.via ?? rs.some((r) => r.via);
+    routeOf.set(b, via);
+    const other = rs.find((x) => x.via === via)!;
+    for (const r of rs) {
+      if (r.via === via) continue;
+      const reason = `reaches ${b.id} ${how(r.via)} while "${other.name}" reaches it ${how(via)}: a handle has one route`;
+      report(byName.get(r.name)![0]!.at, { code: IMPORT_CODES.unsupported, message: `"${r.name}" ${reason}; it is imported going ${how(via)}`, hint: 'give the two routes two models in models.yaml if both are needed' });
+      unsupported.push({ name: r.name, reason });
+    }
+  }
+  const viaCount = [...routeOf.values()].filter(Boolean).length;
+  const routeVia = viaCount > 0 && viaCount >= routeOf.size - viaCount;
   for (const [name] of byName) {
     if (!isRoutable(name) || internal.has(name)) continue;
     const ens = ensembles.get(name);
@@ -441,25 +470,13 @@ export function importMesh(inputs: ImportInputs): ImportResult {
     const list = byName.get(via?.direct ?? name)!;
     for (const d of list) {
       const b = backendOf(d)!;
-      pushHandle({ handle: b.id });
-      if (b.ep.kind !== 'mlx') continue;
-      if (via) mlxViaCount.via++;
-      else mlxViaCount.direct++;
+      const route = routeOf.get(b);
+      pushHandle({ handle: b.id, ...(route !== undefined && route !== routeVia ? { via_optillm: route } : {}) });
     }
-    if (via && (via.prefix !== directPrefix || backendOf(list[0]!)!.ep.kind !== 'mlx')) {
-      const reason = backendOf(list[0]!)!.ep.kind !== 'mlx' ? 'the registry routes only mlx-* handles through OptiLLM' : `its call-back prefix "${via.prefix}" differs from the mesh's "${directPrefix}"`;
-      report(list[0]!.at, { code: IMPORT_CODES.unsupported, message: `"${name}" reaches its backend through OptiLLM, but ${reason}: ${PENDING['handles.via_optillm']} is not in the registry yet`, hint: 'until then it is imported with the mesh-wide routing' });
-      unsupported.push({ name, reason });
-    }
-  }
-  const routeVia = mlxViaCount.via > 0;
-  if (routeVia && mlxViaCount.direct > 0) {
-    for (const [name, list] of byName) {
-      if (viaOptillm.has(name) || internal.has(name) || ensembles.has(name) || !isRoutable(name) || list.length !== 1) continue;
-      const b = backendOf(list[0]!);
-      if (b?.ep.kind !== 'mlx') continue;
-      const reason = `most MLX handles go through OptiLLM and this one does not; ${PENDING['handles.via_optillm']} is not in the registry yet`;
-      report(list[0]!.at, { code: IMPORT_CODES.unsupported, message: `"${name}": ${reason}: it is imported going through OptiLLM`, hint: 'pass the routing you want with sync-gateway --route-via-optillm/--no-route-via-optillm' });
+    const isMlx = backendOf(list[0]!)!.ep.kind === 'mlx';
+    if (via && (via.prefix !== directPrefix || !isMlx)) {
+      const reason = isMlx ? `its call-back prefix "${via.prefix}" differs from the mesh's "${directPrefix}"` : 'the registry routes only mlx-* handles through OptiLLM';
+      report(list[0]!.at, { code: IMPORT_CODES.unsupported, message: `"${name}" reaches its backend through OptiLLM, but ${reason}: it is imported going ${isMlx ? `through OptiLLM with the mesh's call-back prefix` : 'straight to its backend'}`, hint: isMlx ? 'settings.yaml optillm.direct_prefix is one prefix for the whole mesh' : 'an ensemble (opt-* handle) is how the registry sends other backends through OptiLLM' });
       unsupported.push({ name, reason });
     }
   }
@@ -481,7 +498,9 @@ export function importMesh(inputs: ImportInputs): ImportResult {
     routeVia,
     directPrefix,
     aliases,
-    optillmTimeout: [...ensembles.values()].map((e) => e.dep).concat([...viaOptillm.keys()].map((n) => byName.get(n)![0]!)).map((d) => d.params.timeout).find((t) => typeof t === 'number' && t > 0) as number | undefined,
+    optillmTimeout: oneOptillmValue(optillmCalls.timeout, 'optillm.request_timeout', (t) => typeof t === 'number' && t > 0, report),
+    optillmRetries: oneOptillmValue(optillmCalls.max_retries, 'optillm.retries', (n) => Number.isInteger(n) && (n as number) >= 0, report),
+    optillmEntriesWithoutRetries: [...ensembles.values()].map((e) => e.dep).concat([...viaOptillm.keys()].map((n) => byName.get(n)![0]!)).filter((d) => d.params.max_retries === undefined).map((d) => ({ name: d.name, at: d.at })),
     endpointFor: (address, port, kind) => {
       const host = ensureHost(address);
       const existing = Object.entries(endpoints).find(([, e]) => e.host === host && e.port === port);
@@ -499,7 +518,7 @@ export function importMesh(inputs: ImportInputs): ImportResult {
   };
 
   const input: RouteTableInput = {
-    deployments: deps.map((d) => ({ name: d.name, target: d.target, contextLength: int(d.info.max_input_tokens) })),
+    deployments: deps.map((d) => ({ name: d.name, target: d.target, contextLength: int(d.info.max_input_tokens), params: d.params })),
     aliases: inputAliases(config),
     optillm: new Set(optillmEps.map((e) => e.key)),
   };
@@ -647,6 +666,9 @@ interface SettingsContext {
   directPrefix: string;
   aliases: Record<string, string>;
   optillmTimeout?: number;
+  optillmRetries?: number;
+  /** OptiLLM entries of the input that leave max_retries to the gateway's num_retries. */
+  optillmEntriesWithoutRetries: { name: string; at: Located }[];
   endpointFor: (address: string, port: number, kind: EndpointKind) => string;
 }
 
@@ -661,6 +683,15 @@ function buildSettings(config: LitellmConfig, env: Map<string, EnvVar>, report: 
   const carry = (block: 'router_settings' | 'litellm_settings', target: Record<string, unknown>) => {
     const b = config.blocks.get(block);
     if (!b) return;
+    // LiteLLM's RetryPolicy fields are carried; a key it drops is reported where it is written.
+    const carryPolicy = (value: unknown, path: Path) => {
+      const { policy, drops } = carryRetryPolicy(value);
+      for (const d of drops) {
+        const where = d.field ? [...path, d.field] : path;
+        report({ src: b.at.src, path: where }, { code: IMPORT_CODES.unsupported, message: `${where.join('.')} ${d.message}; not imported`, hint: d.hint });
+      }
+      return policy;
+    };
     const value = resolveEnv(b.at.value, env).value;
     if (!isRecord(value)) {
       report(b.at, { code: IMPORT_CODES.unsupported, message: `${block} is not a mapping; not imported` });
@@ -668,7 +699,6 @@ function buildSettings(config: LitellmConfig, env: Map<string, EnvVar>, report: 
     }
     for (const [k, v] of Object.entries(value)) {
       const at = { src: b.at.src, path: [block, k] as Path };
-      const pending = PENDING[`${block}.${k}`];
       if (block === 'router_settings' && k === 'model_group_alias') {
         if (!isRecord(v)) continue;
         for (const [alias, t] of Object.entries(v)) {
@@ -677,8 +707,21 @@ function buildSettings(config: LitellmConfig, env: Map<string, EnvVar>, report: 
           if (isRecord(t) && t.hidden !== undefined) report({ src: at.src, path: [...at.path, alias, 'hidden'] }, { code: IMPORT_CODES.unsupported, message: `alias "${alias}" is hidden from /v1/models; homelab aliases are listed`, hint: 'remove the alias if it must stay hidden' });
           aliases[alias] = ctx.aliases[target] ?? target;
         }
-      } else if (pending) {
-        report(at, { code: IMPORT_CODES.unsupported, message: `${block}.${k} is not in the registry yet (${pending}); not imported`, hint: 'carry it by hand after the field lands; until then LiteLLM uses its default' });
+      } else if (block === 'router_settings' && k === 'retry_policy') {
+        const policy = carryPolicy(v, at.path);
+        if (policy) target[k] = policy;
+      } else if (block === 'router_settings' && k === 'model_group_retry_policy') {
+        // Keyed by gateway group: a renamed model is named by its new handle, as in fallbacks.
+        if (!isRecord(v)) {
+          report(at, { code: IMPORT_CODES.unsupported, message: `${block}.${k} is not a mapping of group → RetryPolicy; not imported` });
+          continue;
+        }
+        const groups: Record<string, unknown> = {};
+        for (const [group, p] of Object.entries(v)) {
+          const policy = carryPolicy(p, [...at.path, group]);
+          if (policy) groups[ctx.aliases[group] ?? group] = policy;
+        }
+        if (Object.keys(groups).length) target[k] = groups;
       } else if (block === 'litellm_settings' && k === 'callbacks' && Array.isArray(v)) {
         const kept = v.filter((c) => typeof c === 'string' && !c.includes('.'));
         for (const c of v) if (!kept.includes(c)) report(at, { code: IMPORT_CODES.unsupported, message: `callback ${JSON.stringify(c)} is a custom handler (a Python module beside the config) that homelab does not deploy; not imported`, hint: 'deploy the handler yourself and add it back through gateway.passthrough is not possible for litellm_settings: keep it out of the gateway or wait for support' });
@@ -728,13 +771,31 @@ function buildSettings(config: LitellmConfig, env: Map<string, EnvVar>, report: 
         report(item, { code: IMPORT_CODES.unsupported, message: `search tool "${name}": ${base.reason}; not imported` });
         continue;
       }
-      search[name] = { endpoint: ctx.endpointFor(base.address, base.port, 'searxng') };
-      for (const k of Object.keys(isRecord(v) ? v : {})) {
-        if (k === 'search_tool_name' || k === 'litellm_params') continue;
-        const pending = PENDING[`search_tools.${k}`];
-        report({ src: item.src, path: [...item.path, k] }, { code: IMPORT_CODES.unsupported, message: pending ? `${k} of search tool "${name}" is not in the registry yet (${pending}); not imported` : `${k} of search tool "${name}" is not modelled; not imported` });
+      // LiteLLM's SearchTool (litellm/types/search.py): search_tool_name, litellm_params (whose
+      // timeout it applies) and search_tool_info (shown by GET /v1/search/tools).
+      const tool: Record<string, unknown> = { endpoint: ctx.endpointFor(base.address, base.port, 'searxng') };
+      const seconds = (t: unknown) => (typeof t === 'number' && t > 0 ? t : undefined);
+      const notCarried = (path: Path, what: string) => report({ src: item.src, path: [...item.path, ...path] }, { code: IMPORT_CODES.unsupported, message: `${what} of search tool "${name}" is not modelled; not imported` });
+      if (lp.timeout !== undefined) {
+        if (seconds(lp.timeout)) tool.timeout = lp.timeout;
+        else notCarried(['litellm_params', 'timeout'], `litellm_params.timeout = ${JSON.stringify(lp.timeout)} (not a number of seconds)`);
       }
-      for (const k of Object.keys(lp)) if (!['search_provider', 'api_base'].includes(k)) report({ src: item.src, path: [...item.path, 'litellm_params', k] }, { code: IMPORT_CODES.unsupported, message: `litellm_params.${k} of search tool "${name}" is not modelled; not imported` });
+      for (const [k, x] of Object.entries(isRecord(v) ? v : {})) {
+        if (k === 'search_tool_name' || k === 'litellm_params') continue;
+        if (k === 'timeout' && tool.timeout === undefined && seconds(x)) {
+          // Beside litellm_params, where the seeds write it, LiteLLM never reads it: the intent is
+          // carried, and compile writes it where it applies.
+          tool.timeout = x;
+          report({ src: item.src, path: [...item.path, k] }, { code: IMPORT_CODES.changed, message: `timeout of search tool "${name}" sits beside litellm_params, where LiteLLM does not read it: carried as search.${name}.timeout, which compile writes in litellm_params, so from now on it applies`, hint: 'remove it if searches must keep running without a timeout' });
+        } else if (k === 'search_tool_info' && isRecord(x)) {
+          for (const [ik, ix] of Object.entries(x)) {
+            if (ik === 'description' && typeof ix === 'string' && ix) tool.description = ix;
+            else notCarried([k, ik], `search_tool_info.${ik}`);
+          }
+        } else notCarried([k], k);
+      }
+      for (const k of Object.keys(lp)) if (!['search_provider', 'api_base', 'timeout'].includes(k)) notCarried(['litellm_params', k], `litellm_params.${k}`);
+      search[name] = tool;
     }
   }
 
@@ -761,14 +822,38 @@ function buildSettings(config: LitellmConfig, env: Map<string, EnvVar>, report: 
   const secrets: Record<string, unknown> = { 'litellm-gateway': { file: SECRET_FILES.gateway, names: [...gatewaySecrets].filter((n) => /^[A-Z_][A-Z0-9_]*$/.test(n)).sort() } };
   if (ctx.hasOptillm) secrets['optillm-proxy'] = { file: SECRET_FILES.optillm, names: ['OPENAI_API_KEY', 'OPTILLM_PROXY_KEY'] };
   const timeout = ctx.optillmTimeout ?? (typeof router_settings.timeout === 'number' ? router_settings.timeout : 600);
+  // compile writes max_retries (optillm.retries, default 0) on every entry that goes to OptiLLM.
+  const numRetries = [router_settings.num_retries, litellm_settings.num_retries].find((n) => typeof n === 'number');
+  const without = ctx.optillmEntriesWithoutRetries;
+  if (without.length && typeof numRetries === 'number' && numRetries !== (ctx.optillmRetries ?? 0)) {
+    report(without[0]!.at, { code: IMPORT_CODES.changed, message: `${without.map((d) => `"${d.name}"`).join(', ')} go${without.length === 1 ? 'es' : ''} to OptiLLM without max_retries, so the gateway's num_retries (${numRetries}) applied to ${without.length === 1 ? 'it' : 'them'}; homelab writes max_retries: ${ctx.optillmRetries ?? 0} (settings.yaml optillm.retries) on every OptiLLM entry`, hint: 'OptiLLM never cancels a technique the gateway gave up on: a retry runs it again beside the first; set optillm.retries if you want them back' });
+  }
   return {
     gateway,
     secrets,
-    optillm: { version: '0.3.12', endpoint: ctx.optillmId, route_via_optillm: ctx.routeVia, direct_prefix: ctx.directPrefix, approach: 'auto', request_timeout: timeout },
+    optillm: { version: '0.3.12', endpoint: ctx.optillmId, route_via_optillm: ctx.routeVia, direct_prefix: ctx.directPrefix, approach: 'auto', request_timeout: timeout, ...(ctx.optillmRetries !== undefined ? { retries: ctx.optillmRetries } : {}) },
     search,
     clients: {},
     mcp: {},
   };
+}
+
+/**
+ * The one value settings.yaml holds for what the input sets per OptiLLM entry: the first valid
+ * one. An invalid value, or one that differs from it, is reported at its line.
+ */
+function oneOptillmValue(calls: { name: string; at: Parameters<typeof diagAt>[0]; value: unknown }[], field: string, valid: (v: unknown) => boolean, report: (at: Parameters<typeof diagAt>[0], r: Report) => void): number | undefined {
+  const kept = calls.find((c) => valid(c.value));
+  for (const c of calls) {
+    if (c === kept || (kept && c.value === kept.value)) continue;
+    const key = field === 'optillm.retries' ? 'max_retries' : 'timeout';
+    report(c.at, {
+      code: IMPORT_CODES.unsupported,
+      message: valid(c.value) ? `${key} ${JSON.stringify(c.value)} of "${c.name}" differs from the ${JSON.stringify(kept!.value)} of "${kept!.name}": settings.yaml ${field} holds one value for every entry that goes to OptiLLM; not imported` : `${key} ${JSON.stringify(c.value)} of "${c.name}" is not a value ${field} takes; not imported`,
+      hint: `every OptiLLM entry gets settings.yaml ${field}`,
+    });
+  }
+  return kept?.value as number | undefined;
 }
 
 type Check = Record<string, { safeParse: (v: unknown) => { success: boolean } }>;

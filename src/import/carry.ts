@@ -1,21 +1,42 @@
 // What import carries from LiteLLM's settings blocks into settings.yaml, key by key, in one table
-// each: a key the registry models is copied, a key being added to the registry elsewhere is
-// reported as pending (carrying it later is one line here), anything else is reported.
-import { LitellmSettingsSchema, RouterSettingsSchema } from '../registry/schema.js';
+// each: a key the registry models is copied, anything else is reported.
+import { LitellmSettingsSchema, RetryPolicySchema, RouterSettingsSchema } from '../registry/schema.js';
+
+/** The fields of LiteLLM's RetryPolicy the registry takes (the zod schema's keys). */
+export const RETRY_POLICY_FIELDS: readonly string[] = Object.keys(RetryPolicySchema.shape);
+
+export interface PolicyDrop {
+  field: string;
+  message: string;
+  hint?: string;
+}
 
 /**
- * Registry fields that are planned but not in this schema yet: where the input has them, import
- * reports `import-unsupported` naming the field. When a field lands, move its key to the carried
- * set of its block.
+ * A retry policy as LiteLLM's Router reads it: `RetryPolicy(**policy)` (litellm/router.py,
+ * litellm/types/router.py), a pydantic model that keeps its own `<Error>Retries` fields and drops
+ * any other key without a word. The fields are carried; every other key is returned with the
+ * reason it never applied (the seeds' `Timeout`, `APIConnectionError`, … are such keys).
  */
-export const PENDING: Record<string, string> = {
-  'router_settings.retry_policy': 'settings.yaml gateway.router_settings.retry_policy',
-  'router_settings.model_group_retry_policy': 'settings.yaml gateway.router_settings.model_group_retry_policy',
-  'optillm.max_retries': 'settings.yaml optillm.retries (max_retries of the entries that go to OptiLLM)',
-  'search_tools.timeout': 'settings.yaml search.<tool>.timeout',
-  'search_tools.search_tool_info': 'settings.yaml search.<tool>.description',
-  'handles.via_optillm': 'the per-handle "via_optillm" of handles.jsonl',
-};
+export function carryRetryPolicy(value: unknown): { policy?: Record<string, number>; drops: PolicyDrop[] } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { drops: [{ field: '', message: `is ${JSON.stringify(value)}, not a mapping of RetryPolicy fields` }] };
+  }
+  const policy: Record<string, number> = {};
+  const drops: PolicyDrop[] = [];
+  for (const [field, n] of Object.entries(value)) {
+    if (!RETRY_POLICY_FIELDS.includes(field)) {
+      const near = [`${field}Retries`, `${field}ErrorRetries`, `${field.replace(/Error$/, '')}ErrorRetries`].find((f) => RETRY_POLICY_FIELDS.includes(f));
+      drops.push({
+        field,
+        message: `is not a field of LiteLLM's RetryPolicy, which drops it without a word: it never applied`,
+        hint: near ? `did you mean ${near}?` : `the fields are ${RETRY_POLICY_FIELDS.join(', ')}`,
+      });
+    } else if (!Number.isInteger(n) || (n as number) < 0) {
+      drops.push({ field, message: `= ${JSON.stringify(n)} is not a retry count`, hint: 'a whole number, 0 or more' });
+    } else policy[field] = n as number;
+  }
+  return { policy: Object.keys(policy).length ? policy : undefined, drops };
+}
 
 /** Keys of router_settings / litellm_settings the registry models (its zod schemas' keys). */
 export const CARRIED = {

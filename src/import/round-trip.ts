@@ -70,7 +70,7 @@ export function tableInput(router: string, env: Map<string, EnvVar>, optillm: Se
         const v = i.value as Record<string, unknown>;
         const params = resolveEnv(v.litellm_params, env).value as Record<string, unknown>;
         const info = isRecord(v.model_info) ? v.model_info : {};
-        return { name: String(v.model_name), target: targetOf(params), contextLength: typeof info.max_input_tokens === 'number' ? info.max_input_tokens : undefined };
+        return { name: String(v.model_name), target: targetOf(params), contextLength: typeof info.max_input_tokens === 'number' ? info.max_input_tokens : undefined, params };
       })
     : [];
   const rs = config?.blocks.get('router_settings')?.at.value;
