@@ -221,6 +221,20 @@ describe('homelab sync-gateway over ssh', () => {
     expect(existsSync(join(state, 'lock'))).toBe(false);
   }, 60_000);
 
+  it('SIGHUP (the terminal closed) while a restart hangs: rolled back at once, exit 129, lock released', async () => {
+    const oldRouter = readFileSync(remote(ROUTER), 'utf8');
+    writeFileSync(join(state, 'hang-once'), 'litellm-orch\n');
+    const before = systemctlLog().length;
+    const run = startSync(withNewModel(5), 8);
+    await until(() => systemctlLog().slice(before).includes('restart litellm-orch.service'), 30_000);
+    run.child.kill('SIGHUP');
+    expect(await run.exited).toBe(129);
+    expect(lastLines(run.stderr, 1)).toEqual(['homelab: mini: interrupted by SIGHUP: Rolled back: the previous files are restored (checked by digest on mini) and the previous config is serving (verified).']);
+    expect(readFileSync(remote(ROUTER), 'utf8')).toBe(oldRouter);
+    expect(await served()).not.toContain('mlx-devstral-small-2507-4bit-v4');
+    expect(existsSync(join(state, 'lock'))).toBe(false);
+  }, 60_000);
+
   it('proves on the host, by digest only, that the gateway and OptiLLM keys agree; no value leaves the host', async () => {
     writeSecrets(h, { sent: 'sk-gateway-to-optillm-1234', inbound: 'inbound-other-5678', upstream: 'upstream-other-9012' });
     const r = await sync(withNewModel(2));
