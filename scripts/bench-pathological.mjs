@@ -20,7 +20,8 @@ function run(args, cwd) {
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   let rss = NaN;
   try {
-    rss = Math.max(...readFileSync(rssFile, 'utf8').trim().split('\n').map(Number)) / 1024;
+    // Each line is `<peak RSS KB> <CPU µs>` (scripts/rss-report.mjs).
+    rss = Math.max(...readFileSync(rssFile, 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[0]))) / 1024;
   } catch {
     /* the process died before reporting */
   }
