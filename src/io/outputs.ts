@@ -2,7 +2,7 @@
 // (temp file + rename, so a reader never sees half a file), remove orphans the old manifest
 // listed. Nothing outside --out is ever read, written or removed: every path is checked here,
 // independently of the rules (belt and braces), and a compile holds a lock on --out.
-import { closeSync, constants as FS, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants as FS, lstatSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { lstat, mkdir, open, readFile, realpath, rename, rm } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { MANIFEST_PATH, readManifest, sha256, type GeneratedFile } from '../compile/index.js';
@@ -212,7 +212,9 @@ function isAlive(pid: number): boolean {
 
 /** Take the lock or say who holds it: true when taken. A lock whose pid is gone is taken over. */
 function tryLock(lock: string): { taken: true } | { taken: false; pid: number } {
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
+    // Another process creating and removing the lock in a tight loop could starve us: say so.
+    if (attempt >= 100) throw new UsageError(`cannot take the compile lock ${lock}: it keeps appearing and disappearing; is another program writing to this directory?`);
     try {
       const fd = openSync(lock, FS.O_WRONLY | FS.O_CREAT | FS.O_EXCL, 0o644);
       writeSync(fd, `${process.pid}\n`);
@@ -220,6 +222,17 @@ function tryLock(lock: string): { taken: true } | { taken: false; pid: number } 
       return { taken: true };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new UsageError(`cannot create the compile lock ${lock}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    // Only a regular file is a lock homelab wrote. A symbolic link (O_EXCL refuses to create through
+    // it, and a dangling one reads as absent) or a directory would otherwise be retried for ever.
+    let stat;
+    try {
+      stat = lstatSync(lock);
+    } catch {
+      continue; // removed between our open and this look: try again
+    }
+    if (!stat.isFile()) {
+      throw new UsageError(`${lock} is not a compile lock homelab wrote (${stat.isSymbolicLink() ? 'a symbolic link' : stat.isDirectory() ? 'a directory' : 'not a regular file'}); remove it, then run again`);
     }
     let pid = NaN;
     try {

@@ -248,3 +248,32 @@ describe('interrupted and concurrent compiles', () => {
     expect(existsSync(join(dir, 'fresh', COMPILE_LOCK))).toBe(false);
   });
 });
+
+describe('a compile lock path homelab did not write', () => {
+  it('a dangling symbolic link: refused at once with a message, its target never created', async () => {
+    const out = tmpDir('homelab-lock-link-');
+    const target = join(tmpDir('homelab-lock-victim-'), 'newfile');
+    symlinkSync(target, join(out, COMPILE_LOCK));
+    const started = Date.now();
+    await expect(withCompileLock(out, async () => 'ran', { waitMs: 300 })).rejects.toThrow(/is not a compile lock homelab wrote \(a symbolic link\); remove it/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('a directory in its place: refused, not waited on', async () => {
+    const out = tmpDir('homelab-lock-dir-');
+    mkdirSync(join(out, COMPILE_LOCK));
+    await expect(withCompileLock(out, async () => 'ran', { waitMs: 300 })).rejects.toThrow(/\(a directory\); remove it/);
+  });
+
+  it('through the CLI: exit 2, nothing written', async () => {
+    const dir = copyShipped(shippedTexts());
+    const before = readdirSync(join(dir, 'generated'));
+    symlinkSync(join(dir, 'victim'), join(dir, 'generated', COMPILE_LOCK));
+    const r = await runCli(['compile'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is not a compile lock homelab wrote \(a symbolic link\)/);
+    expect(existsSync(join(dir, 'victim'))).toBe(false);
+    expect(readdirSync(join(dir, 'generated')).sort()).toEqual([...before, COMPILE_LOCK].sort());
+  });
+});
