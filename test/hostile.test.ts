@@ -84,6 +84,20 @@ describe('parse messages name what is wrong', () => {
   it('says that a merge key is not supported', () => {
     expect(diagnose(merge)[0]!.message).toMatch(/merge key/);
   });
+  it('refuses an alias bomb (nested anchors) at once, at its first anchor, instead of walking 10^10 values', () => {
+    const levels = ['  - &y0 [a, a, a, a, a, a, a, a, a, a]'];
+    for (let i = 1; i <= 10; i++) levels.push(`  - &y${i} [${Array(10).fill(`*y${i - 1}`).join(', ')}]`);
+    const bomb = { ...shipped, 'settings.yaml': `${shipped['settings.yaml']!}bomb:\n${levels.join('\n')}\n` };
+    const started = Date.now();
+    const d = diagnose(bomb);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(d.map((x) => [x.code, x.file, x.line])).toEqual([['registry-parse', 'registry/settings.yaml', lineOf(bomb['settings.yaml']!, '&y0')]]);
+    expect(d[0]!.message).toMatch(/aliases expand this file to more than 2,000,000 values/);
+  });
+  it('near miss: an anchor used a few times loads as usual', () => {
+    const reuse = replace('endpoints.yaml', 'approved: Studio MLX backends are reached by the gateway on the Mini', 'approved: &studio Studio MLX backends are reached by the gateway on the Mini');
+    expect(diagnose(reuse).filter((x) => x.code === 'registry-parse')).toEqual([]);
+  });
 });
 
 // ---- 6. addresses ------------------------------------------------------------------------

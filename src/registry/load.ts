@@ -56,10 +56,42 @@ interface Parsed {
  * never a silent overwrite): ten times faster than building the yaml library's node tree, which
  * is built only when a diagnostic needs a line (see lazyYamlLocator).
  */
+/**
+ * js-yaml shares an aliased node instead of copying it, so loading is cheap, but every later walk
+ * (schema, control characters, rules) visits it once per use: ten nested anchors of ten aliases
+ * each are 10^10 values. Count what the walks would see, each shared node once (memoized), and
+ * stop counting past the limit. A real registry of 10,000 models is well under a million.
+ */
+const MAX_EXPANDED_VALUES = 2_000_000;
+
+function expandedSize(value: unknown, memo = new Map<object, number>()): number {
+  if (typeof value !== 'object' || value === null) return 1;
+  const known = memo.get(value);
+  if (known !== undefined) return known;
+  let size = 1;
+  for (const child of Array.isArray(value) ? value : Object.values(value)) {
+    size += expandedSize(child, memo);
+    if (size > MAX_EXPANDED_VALUES) break;
+  }
+  memo.set(value, size);
+  return size;
+}
+
 function parseYaml(file: string, text: string): Parsed {
   const locate = lazyYamlLocator(text);
   try {
     const value = loadYaml(text, { schema: CORE_SCHEMA, json: false, filename: file });
+    if (expandedSize(value) > MAX_EXPANDED_VALUES) {
+      const anchor = /(?:^|[\s,[{:-])&[^\s,\]}]/m.exec(text);
+      const before = anchor ? text.slice(0, anchor.index + anchor[0].length) : '';
+      const line = anchor ? before.split('\n').length : 1;
+      const col = anchor ? before.length - before.lastIndexOf('\n') - 1 : 1;
+      return {
+        value: undefined,
+        locate,
+        diagnostics: [{ code: 'registry-parse', severity: 'error', file, pointer: '', line, col, message: `not valid here: YAML aliases expand this file to more than ${MAX_EXPANDED_VALUES.toLocaleString('en')} values (nested anchors repeat their content each time they are used)`, hint: 'write the values out instead of nesting anchors and aliases' }],
+      };
+    }
     return { value: value === undefined ? null : value, locate, diagnostics: [] };
   } catch (err) {
     const e = err as YAMLException;
