@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { explainTree, type ExplainHop } from '../src/app/explain.js';
 import { buildRouteModel, walkRoute } from '../src/compile/routes.js';
-import { copyShipped, load, runCli, shippedTexts } from './helpers.js';
+import { copyShipped, editHandles, load, runCli, shippedTexts } from './helpers.js';
 
 const reg = load(shippedTexts());
 const routes = buildRouteModel(reg);
@@ -61,6 +61,21 @@ describe('homelab explain (CLI)', () => {
     expect(r.stdout).not.toContain('OptiLLM');
     expect(r.stdout).toMatch(/^route loses: nothing/m);
     expect(r.stdout).toMatch(/^members answering one request: 1 \(a single model\)$/m);
+  });
+
+  it('text: an internal ensemble group answers each request from one of its deployments', async () => {
+    const r = await runCli(['explain', 'ens-chat-balanced-m'], copyShipped());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^members answering one request: 1 of 2 \(LiteLLM sends each request to one deployment of the group\)$/m);
+  });
+
+  it('text: a broken route claims nothing about what it keeps', async () => {
+    const dir = copyShipped(editHandles(shippedTexts(), (rows) => rows.map((r, i) => (i === 16 ? { ...r, members: ['mlx-gemma-3-27b-it-qat-4bit', 'mlx-no-such-model'] } : r))));
+    const r = await runCli(['explain', 'opt-chat-balanced-m'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('UNRESOLVED');
+    expect(r.stdout).toMatch(/^route is broken: it loops or leads nowhere/m);
+    expect(r.stdout).not.toMatch(/^route loses|^members answering/m);
   });
 
   it('text: a moa ensemble shows its losses at the OptiLLM hop and at most 1 of 3 members', async () => {

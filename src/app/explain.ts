@@ -89,10 +89,21 @@ export function renderExplainText(hop: ExplainHop, depth = 0): string {
 
 /** The closing summary of the text output: what the route loses (routeLosses), how many members answer. */
 export function renderExplainSummary(hop: ExplainHop, lost: readonly Capability[]): string {
+  // A route that loops or leads nowhere serves nothing: claiming what it keeps would mislead.
+  if (!isRouteSound(hop)) return 'route is broken: it loops or leads nowhere (see the hop above), so it serves no request';
   const loses = lost.length ? `route loses: ${lost.join(', ')}` : 'route loses: nothing (tools, images, multi-turn, streaming and extra parameters reach the backend)';
   const c = findCandidates(hop);
-  const answers = c ? (c.members_max === null ? `members answering: not modelled for ${c.technique}` : `members answering one request: at most ${c.members_max} of ${c.members}`) : 'members answering one request: 1 (a single model)';
+  const backends = new Set(backendHops(hop).map((b) => `${b.at} ${b.model}`)).size;
+  const answers = c
+    ? c.members_max === null ? `members answering: not modelled for ${c.technique}` : `members answering one request: at most ${c.members_max} of ${c.members}`
+    : backends > 1
+      ? `members answering one request: 1 of ${backends} (LiteLLM sends each request to one deployment of the group)`
+      : 'members answering one request: 1 (a single model)';
   return `${loses}\n${answers}`;
+}
+
+function backendHops(hop: ExplainHop): ExplainHop[] {
+  return hop.hop === 'backend' ? [hop] : (hop.next ?? []).flatMap(backendHops);
 }
 
 function findCandidates(hop: ExplainHop): Candidates | undefined {

@@ -83,6 +83,14 @@ describe('homelab smoke', () => {
     expect(text.stdout.trimEnd().split('\n').slice(-2)).toEqual([expect.stringMatching(/^mlx-gpt-oss-120b-mxfp4-q8 .* FAILED: HTTP 500: /), '1 of 1 handle(s) failed']);
   });
 
+  it('refuses a --gateway without a port (it would mean port 80, not the gateway), exit 2, nothing sent', async () => {
+    for (const bad of ['http://127.0.0.1', 'http://127.0.0.1/v1', '127.0.0.1:4000']) {
+      const r = await runCli(['smoke', '--gateway', bad], repo);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr).toContain('--gateway takes http://host:port');
+    }
+  });
+
   it('refuses a name that is not a handle (exit 2)', async () => {
     const r = await runCli(['smoke', 'no-such-handle', '--gateway', url], repo);
     expect(r.code).toBe(2);

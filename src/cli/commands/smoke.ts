@@ -19,7 +19,8 @@ export async function smokeCmd(handles: string[], o: SmokeCmdOptions): Promise<n
   }
   const timeoutMs = Number(o.timeout);
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout takes milliseconds, got "${o.timeout}"`);
-  if (o.gateway && !/^https?:\/\/[^/]+$/.test(o.gateway.replace(/\/$/, ''))) throw new UsageError(`--gateway takes http://host:port, got "${o.gateway}"`);
+  // The port is required: without one the URL means 80 or 443, never the gateway's 4000.
+  if (o.gateway && !/^https?:\/\/(?:\[[0-9A-Fa-f:.]+\]|[^/:[\]]+):\d{1,5}$/.test(o.gateway.replace(/\/$/, ''))) throw new UsageError(`--gateway takes http://host:port (the port too), got "${o.gateway}"`);
   const reg = loaded.registry;
   const baseUrl = o.gateway?.replace(/\/$/, '') ?? gatewayBaseUrl(reg);
   const results = await smoke(reg, smokeHandles(reg, handles), { baseUrl, key: process.env.HOMELAB_GATEWAY_KEY, timeoutMs });
