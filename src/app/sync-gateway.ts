@@ -19,7 +19,7 @@ import { UsageError } from '../errors.js';
 import { readGeneratedState, writeFileAtomic, writeOutputs } from '../io/outputs.js';
 import { parseRegistry, type Registry, type RegistryFileName } from '../registry/load.js';
 import { displayPath, readRegistryTexts } from '../registry/read.js';
-import { MlxRegistrySchema, type MlxRegistry } from '../registry/schema.js';
+import { MlxRegistrySchema, REGISTRY_FILES, type MlxRegistry } from '../registry/schema.js';
 import { describeIssue } from '../registry/zod-issues.js';
 import { hasErrors, normalizeDiagnostics, type Diagnostic } from '../validate/diagnostic.js';
 import { validateRegistry } from '../validate/index.js';
@@ -93,7 +93,9 @@ export async function prepareSync(o: SyncOptions): Promise<SyncPrepared | { diag
   const routes = buildRouteModel(reg);
   const files = compileAll(reg, routes);
   const diagnostics = normalizeDiagnostics(validateRegistry(reg, { routes, files }).diagnostics);
-  const changedFiles = (Object.keys(texts) as RegistryFileName[]).filter((k) => texts[k] !== original[k]);
+  // In the registry's file order: the texts were read concurrently, so their key order is the
+  // order the reads finished in, and the report must not change from one run to the next.
+  const changedFiles = REGISTRY_FILES.map((f) => f.name).filter((k) => texts[k] !== original[k]);
   return { registry: reg, texts, changedFiles, report, files, diagnostics };
 }
 
