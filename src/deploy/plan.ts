@@ -9,7 +9,7 @@ import { isActive, unitName } from '../compile/mesh.js';
 import { UNIT_DIR } from '../compile/systemd-units.js';
 import type { Registry } from '../registry/load.js';
 import type { EndpointKind } from '../registry/schema.js';
-import { findSecrets } from '../validate/rules/secret-literal.js';
+import { findSecrets, mayHoldSecret } from '../validate/rules/secret-literal.js';
 
 export interface FileChange {
   path: string;
@@ -83,7 +83,7 @@ export function planDeploy(
 /** Names whose values are secrets by their look or their name: never shown in a diff. */
 function redactLine(line: string): string {
   const m = /^([+\- ]?)([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-  if (m && /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL/i.test(m[2]!) && m[3] !== '') return `${m[1]}${m[2]}=<redacted>`;
+  if (m && mayHoldSecret(m[2]!) && m[3] !== '') return `${m[1]}${m[2]}=<redacted>`;
   return findSecrets(line).length ? `${line.slice(0, 1)}<redacted: looks like a secret>` : line;
 }
 

@@ -10,7 +10,8 @@ import { splitSelector } from '../compile/routes.js';
 import { LitellmSettingsSchema, RouterSettingsSchema, type EndpointKind } from '../registry/schema.js';
 import type { Diagnostic } from '../validate/diagnostic.js';
 import { CALL_PARAMS, CARRIED, carryRetryPolicy, KEY_PLACEHOLDERS, PASSTHROUGH_BLOCKS, READ_BLOCKS } from './carry.js';
-import { EnvRef, isSecretName, readLitellmConfig, resolveEnv, type LitellmConfig } from './litellm-config.js';
+import { EnvRef, readLitellmConfig, resolveEnv, type LitellmConfig } from './litellm-config.js';
+import { mayHoldSecret } from '../validate/rules/secret-literal.js';
 import { handleOfSelectorVar, kindOfEndpointRef, readHandles, readMlxRegistry, type HandleRow, type MlxModel } from './mesh-inputs.js';
 import { endpointKey, type RouteTableInput } from './route-table.js';
 import { diagAt, IMPORT_CODES, isRecord, mlxctlBlocks, parseEnvFile, type EnvVar, type InputFile, type Located, type Path, type Report } from './sources.js';
@@ -811,7 +812,7 @@ function buildSettings(config: LitellmConfig, env: Map<string, EnvVar>, report: 
       report(block.at, { code: IMPORT_CODES.unsupported, message: `"${key}" holds a literal secret at ${leaked}: not carried (a secret never goes in the registry)`, hint: 'reference it as os.environ/NAME, then import again' });
       continue;
     }
-    for (const name of envNames(raw)) if (isSecretName(name) || !env.has(name)) gatewaySecrets.add(name);
+    for (const name of envNames(raw)) if (mayHoldSecret(name) || !env.has(name)) gatewaySecrets.add(name);
     passthrough[key] = raw;
     report(block.at, { code: IMPORT_CODES.unsupported, message: `"${key}" is not modelled by the registry: carried verbatim in settings.yaml gateway.passthrough, unchecked`, hint: 'validate reports it as gateway-passthrough until you review it' });
   }
@@ -876,7 +877,7 @@ function literalSecret(v: unknown, path = ''): string | undefined {
     }
   } else if (isRecord(v)) {
     for (const [k, x] of Object.entries(v)) {
-      if (typeof x === 'string' && isSecretName(k) && !x.startsWith('os.environ/') && x !== '') return `${path}/${k}`;
+      if (typeof x === 'string' && mayHoldSecret(k) && !x.startsWith('os.environ/') && x !== '') return `${path}/${k}`;
       const hit = literalSecret(x, `${path}/${k}`);
       if (hit) return hit;
     }

@@ -5,6 +5,7 @@
 // every mapping value at any depth and in mappings inside lists, never in a string that is itself
 // a list item; "true"/"false" become booleans, an unset NAME becomes None.
 import type { Diagnostic } from '../validate/diagnostic.js';
+import { mayHoldSecret } from '../validate/rules/secret-literal.js';
 import { diagAt, IMPORT_CODES, isRecord, parseYamlSource, type EnvVar, type InputFile, type Located, type Path, type YamlSource } from './sources.js';
 
 /** A top-level key of the merged config: a list keeps each item's origin. */
@@ -87,12 +88,6 @@ export class EnvRef {
   }
 }
 
-const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL/i;
-
-/** A variable whose name says it holds a secret: its value is never read into the registry. */
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
-}
 
 export interface Resolution {
   value: unknown;
@@ -107,7 +102,7 @@ export function resolveEnv(value: unknown, env: Map<string, EnvVar>): Resolution
     if (!s.startsWith('os.environ/')) return s;
     const name = s.slice('os.environ/'.length);
     vars.set(path.join('/'), name);
-    if (isSecretName(name)) return new EnvRef(name, 'secret');
+    if (mayHoldSecret(name)) return new EnvRef(name, 'secret');
     const v = env.get(name);
     if (v === undefined) return new EnvRef(name, 'undefined');
     if (v.value === 'true') return true;

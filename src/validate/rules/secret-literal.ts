@@ -80,6 +80,15 @@ export function isSecretName(name: string): boolean {
 }
 
 /**
+ * The wider test, for where a false alarm costs nothing: a name that merely contains one of those
+ * words (or CREDENTIAL) may hold a secret, so a plan never shows its value and import never reads
+ * it into the registry. The rule above must not fire on KEYRING_DIR; a redaction may.
+ */
+export function mayHoldSecret(name: string): boolean {
+  return /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL/i.test(name);
+}
+
+/**
  * A value that names a secret instead of holding it: os.environ/X, ${X}, $X, or LiteLLM's keyless
  * placeholder. In an env file the renderer writes `$` as `\$` (a literal dollar), so `\${X}` there
  * is the same reference text, not a value.
