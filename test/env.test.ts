@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../src/compile/index.js';
-import { findSecrets } from '../src/validate/rules/secret-literal.js';
+import { findSecrets } from '../src/core/secrets.js';
 import { load, readTexts, ROOT } from './helpers.js';
 
 const GEN = join(ROOT, 'generated');

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { parseRegistry, type Registry, type RegistryFileName } from '../src/registry/load.js';
 import { REGISTRY_FILES } from '../src/registry/schema.js';
-import type { Diagnostic } from '../src/validate/diagnostic.js';
+import type { Diagnostic } from '../src/core/diagnostic.js';
 import { validateRegistry } from '../src/validate/index.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { compileAll } from '../src/compile/index.js';
 import { routerConfig } from '../src/compile/litellm-router.js';
 import { buildRouteModel, walkRoute } from '../src/compile/routes.js';
-import { InternalError } from '../src/errors.js';
+import { InternalError } from '../src/core/errors.js';
 import { parseRegistry } from '../src/registry/load.js';
 import { explainTree, isRouteSound } from '../src/app/explain.js';
 import { diagnose, editHandles, editYaml, lineOf, load, readTexts, ROOT, shippedTexts, type Texts } from './helpers.js';

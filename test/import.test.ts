@@ -465,7 +465,7 @@ describe('homelab import (CLI)', () => {
     expect(doc.diagnostics.map((d) => d.code)).toContain('routing-loop');
     const refused = await runCli([...args, '--out', 'reg', '--format', 'json'], dir);
     expect(refused.code).toBe(2);
-    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, diagnostics: [{ code: 'usage', severity: 'error' }] });
+    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, diagnostics: [{ code: 'usage-error', severity: 'error' }] });
   });
 
   it('an unreadable router is a usage error and writes nothing', async () => {

@@ -11,7 +11,7 @@ import { compileCmd } from '../src/cli/commands/compile.js';
 import { compileAll } from '../src/compile/index.js';
 import { parseRegistry, type RegistryFileName } from '../src/registry/load.js';
 import { REGISTRY_FILES } from '../src/registry/schema.js';
-import { hasErrors, type Diagnostic } from '../src/validate/diagnostic.js';
+import { hasErrors, type Diagnostic } from '../src/core/diagnostic.js';
 import { validateRegistry } from '../src/validate/index.js';
 import { ROOT, shippedTexts, tmpDir, type Texts } from './helpers.js';
 

@@ -3,8 +3,8 @@
 import { readRegistryAtRef } from '../io/git.js';
 import { parseRegistry, type Registry } from '../registry/load.js';
 import { displayPath } from '../registry/read.js';
-import { at } from '../validate/context.js';
-import { toPointer, type Diagnostic } from '../validate/diagnostic.js';
+import { at } from '../registry/at.js';
+import { toPointer, type Diagnostic } from '../core/diagnostic.js';
 
 /** An entry's identity for "edited or dropped": every field, keys in a fixed order. */
 function entryKey(entry: object): string {

@@ -5,11 +5,11 @@ import type { GeneratedFile } from '../compile/render.js';
 import { buildRouteModel } from '../compile/routes.js';
 import type { Registry } from '../registry/load.js';
 import { loadRegistry } from '../registry/read.js';
-import type { Diagnostic } from '../validate/diagnostic.js';
-import { normalizeDiagnostics } from '../validate/diagnostic.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { normalizeDiagnostics } from '../core/diagnostic.js';
 import { validateRegistry } from '../validate/index.js';
 import { readGeneratedState } from '../io/outputs.js';
-import type { GeneratedState } from '../validate/context.js';
+import type { GeneratedState } from '../compile/render.js';
 
 export interface CheckResult {
   registry?: Registry;

@@ -4,13 +4,13 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { importMesh, type ImportInputs } from '../import/build.js';
 import { compareRoutes, compiledTable, renderImported } from '../import/round-trip.js';
 import type { InputFile } from '../import/sources.js';
 import { displayPath } from '../registry/read.js';
 import { writeFileAtomic } from '../io/outputs.js';
-import { normalizeDiagnostics, type Diagnostic } from '../validate/diagnostic.js';
+import { normalizeDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import { checkRegistry } from './check.js';
 
 export interface ImportOptions {

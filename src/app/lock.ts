@@ -3,8 +3,8 @@
 // edited or dropped, and a move without a migration is refused, not recorded.
 import { isMap, isSeq, parseDocument, type YAMLSeq } from 'yaml';
 import type { Registry } from '../registry/load.js';
-import { at } from '../validate/context.js';
-import { toPointer, type Diagnostic } from '../validate/diagnostic.js';
+import { at } from '../registry/at.js';
+import { toPointer, type Diagnostic } from '../core/diagnostic.js';
 
 export interface LockPlan {
   added: { host: string; port: number; service: string }[];

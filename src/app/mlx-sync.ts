@@ -7,8 +7,8 @@ import { parseDocument } from 'yaml';
 import { isActive } from '../compile/mesh.js';
 import type { Registry, RegistryFileName } from '../registry/load.js';
 import type { Endpoint, MlxRegistry, Model } from '../registry/schema.js';
-import { pathClass } from '../validate/rules/exposure-showroom.js';
-import { MLX_TEAM } from '../validate/rules/port-range.js';
+import { pathClass } from '../compile/mesh.js';
+import { MLX_TEAM } from '../core/ports.js';
 
 export interface MlxSyncOptions {
   isPrune: boolean;

@@ -4,7 +4,7 @@
 import type { ChalkInstance } from 'chalk';
 import { gatewayEndpoint, serviceUrl } from '../compile/mesh.js';
 import { buildRouteModel, routeLeaves, walkRoute, type RouteNode } from '../compile/routes.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { describeFetchError } from '../io/fetch-error.js';
 import type { Registry } from '../registry/load.js';
 

@@ -3,7 +3,7 @@
 // (0 ok · 1 check failed · 2 usage error, unreadable input or a bug). No process.exit below here.
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
-import { DeployError, InternalError, RemoteCommandError, UsageError } from '../errors.js';
+import { DeployError, InternalError, RemoteCommandError, UsageError } from '../core/errors.js';
 import { FORMATS, printFailure, wantsJson } from './report.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };

@@ -1,8 +1,9 @@
 // Rendering diagnostics for people (text, colour only on a TTY, NO_COLOR honoured), for tools
 // (--format json, docs/commands.md) and for GitHub Actions (workflow annotations).
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { Diagnostic } from '../validate/diagnostic.js';
-import { hasErrors } from '../validate/diagnostic.js';
+import type { RunCode } from '../core/codes.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { hasErrors } from '../core/diagnostic.js';
 
 export type Format = 'text' | 'json' | 'github';
 export const FORMATS: readonly Format[] = ['text', 'json', 'github'];
@@ -81,7 +82,7 @@ export function wantsJson(argv: readonly string[]): boolean {
 }
 
 /** The one JSON document of a run that ended before any diagnostics: a usage error, an unreadable input, a bug. */
-export function printFailure(code: string, message: string, hint?: string): void {
+export function printFailure(code: RunCode, message: string, hint?: string): void {
   const d: Diagnostic = { code, severity: 'error', file: '', pointer: '', message, ...(hint ? { hint } : {}) };
   process.stdout.write(formatJson([d]) + '\n');
 }

@@ -87,6 +87,27 @@ export function gatewayHost(reg: Registry): string | undefined {
   return gatewayEndpoint(reg)?.host;
 }
 
+function isUnder(path: string, root: string): boolean {
+  const r = root.replace(/\/+$/, '');
+  return path === r || path.startsWith(`${r}/`);
+}
+
+/** The storage class of a path on a host. The longest matching root wins: a backroom disk mounted inside a showroom tree stays backroom. */
+export function pathClass(reg: Registry, host: string, path: string): 'showroom' | 'backroom' | 'none' {
+  const roots = reg.hosts[host]?.storage ?? [];
+  const match = roots.filter((s) => isUnder(path, s.path)).sort((a, b) => b.path.length - a.path.length)[0];
+  return match?.class ?? 'none';
+}
+
+/** The storage class a model is served from, judged on the host of its endpoint. */
+export function storageClass(reg: Registry, modelId: string): { cls: 'showroom' | 'backroom' | 'none'; host?: string } | undefined {
+  const model = reg.models[modelId];
+  if (!model?.endpoint) return model ? { cls: 'none' } : undefined;
+  const host = reg.endpoints[model.endpoint]?.host;
+  if (!host) return undefined;
+  return { cls: pathClass(reg, host, model.source_path), host };
+}
+
 /** Handle → selector env variable stem: opt-chat-balanced-m → OPTILLM_OPT_CHAT_BALANCED_M. */
 export function selectorVar(handle: string): string {
   return `OPTILLM_${handle.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;

@@ -6,7 +6,7 @@ import type { Endpoint } from '../registry/schema.js';
 import { layout, runtimeEnvFile, SECRET, type Layout } from './layout.js';
 import { DEFAULT_UV, gatewayEndpoint, homeDir, isActive, isLoopbackBind, OPTIONAL_UNIT_KINDS, sortedEndpoints, UNIT_KINDS, unitName } from './mesh.js';
 import { HEADER_TEXT, refuseLineBreaks, type GeneratedFile } from './render.js';
-import { InternalError } from '../errors.js';
+import { InternalError } from '../core/errors.js';
 import { gatewayUrlFromOptillm } from './routes.js';
 
 /** An ExecStart argument: literal text, or a ${VAR} systemd expands from the environment. */

@@ -8,7 +8,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeployError, RemoteCommandError } from '../errors.js';
+import { DeployError, RemoteCommandError } from '../core/errors.js';
 import type { DeployPlan } from './plan.js';
 import {
   acquireLock, discardTxn, handRestoreCommand, keysDisagree, listTxns, makeStaging, missingSecrets, prepareTxn, readFiles, releaseLock, remotePath, removeDir, shQuote,

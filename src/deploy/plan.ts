@@ -9,7 +9,7 @@ import { isActive, unitName } from '../compile/mesh.js';
 import { UNIT_DIR } from '../compile/systemd-units.js';
 import type { Registry } from '../registry/load.js';
 import type { EndpointKind } from '../registry/schema.js';
-import { findSecrets, mayHoldSecret } from '../validate/rules/secret-literal.js';
+import { findSecrets, mayHoldSecret } from '../core/secrets.js';
 
 export interface FileChange {
   path: string;

@@ -5,7 +5,7 @@
 // one that runs the same argv in-process, to inject faults quickly.
 import { execa } from 'execa';
 import { posix } from 'node:path';
-import { RemoteCommandError, UsageError } from '../errors.js';
+import { RemoteCommandError, UsageError } from '../core/errors.js';
 import type { Registry } from '../registry/load.js';
 
 export interface RemoteHost {

@@ -8,16 +8,17 @@ import { HANDLE_PREFIX } from '../compile/mesh.js';
 import { parseOptillmModel } from '../compile/optillm.js';
 import { splitSelector } from '../compile/routes.js';
 import { LitellmSettingsSchema, RouterSettingsSchema, type EndpointKind } from '../registry/schema.js';
-import type { Diagnostic } from '../validate/diagnostic.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { CALL_PARAMS, CARRIED, carryRetryPolicy, KEY_PLACEHOLDERS, PASSTHROUGH_BLOCKS, READ_BLOCKS } from './carry.js';
 import { EnvRef, readLitellmConfig, resolveEnv, type LitellmConfig } from './litellm-config.js';
-import { mayHoldSecret } from '../validate/rules/secret-literal.js';
+import { mayHoldSecret } from '../core/secrets.js';
 import { handleOfSelectorVar, kindOfEndpointRef, readHandles, readMlxRegistry, type HandleRow, type MlxModel } from './mesh-inputs.js';
 import { endpointKey, type RouteTableInput } from './route-table.js';
-import { diagAt, IMPORT_CODES, isRecord, mlxctlBlocks, parseEnvFile, type EnvVar, type InputFile, type Located, type Path, type Report } from './sources.js';
+import { diagAt, isRecord, mlxctlBlocks, parseEnvFile, type EnvVar, type InputFile, type Located, type Path, type Report } from './sources.js';
+import { IMPORT_CODES } from '../core/codes.js';
 import { isKebab, isLoopbackAddress, kebab, splitApiBase, targetOf, type Target } from './targets.js';
-import { findSecrets } from '../validate/rules/secret-literal.js';
-import { MLX_EXPERIMENTAL, MLX_TEAM } from '../validate/rules/port-range.js';
+import { findSecrets } from '../core/secrets.js';
+import { MLX_EXPERIMENTAL, MLX_TEAM } from '../core/ports.js';
 
 export interface ImportInputs {
   router: InputFile;

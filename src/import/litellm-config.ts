@@ -4,9 +4,10 @@
 // any other included key replaces it; includes do not nest. `os.environ/NAME` is resolved in
 // every mapping value at any depth and in mappings inside lists, never in a string that is itself
 // a list item; "true"/"false" become booleans, an unset NAME becomes None.
-import type { Diagnostic } from '../validate/diagnostic.js';
-import { mayHoldSecret } from '../validate/rules/secret-literal.js';
-import { diagAt, IMPORT_CODES, isRecord, parseYamlSource, type EnvVar, type InputFile, type Located, type Path, type YamlSource } from './sources.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { mayHoldSecret } from '../core/secrets.js';
+import { diagAt, isRecord, parseYamlSource, type EnvVar, type InputFile, type Located, type Path, type YamlSource } from './sources.js';
+import { IMPORT_CODES } from '../core/codes.js';
 
 /** A top-level key of the merged config: a list keeps each item's origin. */
 export type Block = { kind: 'list'; items: Located[]; at: Located } | { kind: 'value'; at: Located };

@@ -1,7 +1,8 @@
 // The seeds' other files: handles.jsonl rows (the Mini's registry before homelab, or homelab's own),
 // the Studio's MLX registry.json (version 1, written by mlxctl) and OptiLLM's selector env.
-import type { Diagnostic } from '../validate/diagnostic.js';
-import { diagAt, IMPORT_CODES, isRecord, type InputFile } from './sources.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { diagAt, isRecord, type InputFile } from './sources.js';
+import { IMPORT_CODES } from '../core/codes.js';
 
 export interface HandleRow {
   handle: string;

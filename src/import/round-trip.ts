@@ -6,11 +6,12 @@ import { compileAll } from '../compile/index.js';
 import { layout } from '../compile/layout.js';
 import { buildRouteModel } from '../compile/routes.js';
 import { parseRegistry, type RegistryFileName } from '../registry/load.js';
-import type { Diagnostic } from '../validate/diagnostic.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import type { ImportedRegistry } from './build.js';
 import { readLitellmConfig, resolveEnv } from './litellm-config.js';
 import { describeRow, endpointKey, routeTable, sameRow, type Row, type RouteTableInput } from './route-table.js';
-import { diagAt, IMPORT_CODES, isRecord, parseEnvFile, type EnvVar } from './sources.js';
+import { diagAt, isRecord, parseEnvFile, type EnvVar } from './sources.js';
+import { IMPORT_CODES } from '../core/codes.js';
 import { splitApiBase, targetOf } from './targets.js';
 
 const SCHEMA_OF: Record<RegistryFileName, string> = {

@@ -3,7 +3,8 @@
 // caller hands over texts (and a function that returns an included file's text). Every value
 // keeps where it came from, so each report names file and line.
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { toPointer, type Diagnostic } from '../validate/diagnostic.js';
+import { IMPORT_CODES, type ImportCode } from '../core/codes.js';
+import { toPointer, type Diagnostic } from '../core/diagnostic.js';
 
 export interface InputFile {
   /** The path as the user sees it (relative to the working directory, POSIX). */
@@ -29,12 +30,6 @@ export interface Located<T = unknown> {
   path: Path;
 }
 
-export const IMPORT_CODES = {
-  parse: 'import-parse',
-  unsupported: 'import-unsupported',
-  assumed: 'import-default',
-  changed: 'import-changed',
-} as const;
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -81,7 +76,7 @@ export function locate(src: YamlSource, path: Path): { line?: number; col?: numb
 }
 
 export interface Report {
-  code: string;
+  code: ImportCode;
   severity?: 'error' | 'warning';
   message: string;
   hint?: string;

@@ -1,7 +1,7 @@
 // Reading the registry as it was at a git ref (validate --against), with git itself.
 import { execa } from 'execa';
 import { relative, resolve, sep } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import type { RegistryFileName } from '../registry/load.js';
 import { REGISTRY_FILES } from '../registry/schema.js';
 

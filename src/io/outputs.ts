@@ -6,9 +6,9 @@ import { closeSync, constants as FS, lstatSync, openSync, readFileSync, rmSync, 
 import { lstat, mkdir, open, readFile, realpath, rename, rm } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { MANIFEST_PATH, readManifest, sha256, type GeneratedFile } from '../compile/index.js';
-import type { GeneratedState } from '../validate/context.js';
+import type { GeneratedState } from '../compile/render.js';
 import { displayPath } from '../registry/read.js';
-import { InternalError, UsageError } from '../errors.js';
+import { InternalError, UsageError } from '../core/errors.js';
 
 async function readText(path: string): Promise<string | undefined> {
   try {

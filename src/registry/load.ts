@@ -2,7 +2,7 @@
 // disk, or from git for `validate --against`), so the same code checks both.
 import { CORE_SCHEMA, load as loadYaml, type YAMLException } from 'js-yaml';
 import type { z } from 'zod';
-import { toPointer, type Diagnostic } from '../validate/diagnostic.js';
+import { toPointer, type Diagnostic } from '../core/diagnostic.js';
 import { jsonlLocator, lazyYamlLocator, type Locator } from './locate.js';
 import {
   REGISTRY_FILES,

@@ -2,7 +2,7 @@
 // into line and column. Locators work lazily so that a sound registry pays nothing for them.
 import { createRequire } from 'node:module';
 import type { Document, LineCounter, Node } from 'yaml';
-import { parsePointer } from '../validate/diagnostic.js';
+import { parsePointer } from '../core/diagnostic.js';
 
 export interface Position {
   line: number;

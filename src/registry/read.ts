@@ -3,7 +3,7 @@
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, readlink, type FileHandle } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { parseRegistry, type LoadResult, type RegistryFileName } from './load.js';
 import { REGISTRY_FILES } from './schema.js';
 import { statSync } from 'node:fs';

@@ -10,8 +10,8 @@
 // - no string is longer than MAX_STRING and no list longer than MAX_ITEMS (the rows of
 //   handles.jsonl aside): a pathological row is refused here, before schema and rules spend time
 //   and memory on it (a million ensemble members would otherwise cost more than 10,000 handles).
-import type { Diagnostic } from '../validate/diagnostic.js';
-import { toPointer } from '../validate/diagnostic.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { toPointer } from '../core/diagnostic.js';
 
 /** C0 controls (tab and line breaks included), DEL, C1 controls (NEL), and the Unicode line and
  *  paragraph separators, which YAML 1.1 readers such as PyYAML treat as line breaks. */

@@ -2,11 +2,12 @@
 // lan.approved pattern). A matching warning becomes severity `accepted` — printed, never failing;
 // an entry that matches nothing is itself a warning (accept-unused), so stale acceptances do not
 // pile up. Errors are never accepted: the schema only lets `code` name a warning code.
+import type { Code } from '../core/codes.js';
 import type { Registry } from '../registry/load.js';
-import { at } from './context.js';
-import { parsePointer, type Diagnostic } from './diagnostic.js';
+import { at } from '../registry/at.js';
+import { parsePointer, type Diagnostic } from '../core/diagnostic.js';
 
-const code = 'accept-unused';
+const code: Code = 'accept-unused';
 
 /**
  * What a diagnostic is about, as accept targets name it: the handle of a handles.jsonl row and

@@ -3,9 +3,10 @@ import { compileAll } from '../compile/index.js';
 import type { GeneratedFile } from '../compile/render.js';
 import { buildRouteModel, walkRoute, type RouteModel, type RouteNode } from '../compile/routes.js';
 import type { Registry } from '../registry/load.js';
-import type { GeneratedState, Rule, RuleContext } from './context.js';
+import type { GeneratedState } from '../compile/render.js';
+import type { Rule, RuleContext } from './context.js';
 import { applyAccept } from './accept.js';
-import { normalizeDiagnostics, type Diagnostic } from './diagnostic.js';
+import { normalizeDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import { clientRoute } from './rules/client-route.js';
 import { ensembleReach } from './rules/ensemble-reach.js';
 import { handleViaOptillm } from './rules/handle-via-optillm.js';
@@ -61,12 +62,6 @@ export const RULES: readonly Rule[] = [
   gatewayPassthrough,
   generatedDrift,
 ];
-
-/** Codes produced by the loader rather than a rule. */
-export const LOADER_CODES = ['registry-parse', 'registry-schema'] as const;
-
-/** Codes produced while applying settings.yaml accept (src/validate/accept.ts). */
-export const ACCEPT_CODES = ['accept-unused'] as const;
 
 export interface ValidateResult {
   diagnostics: Diagnostic[];

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deploy, isPrepared, observe, prepareSync, type DeployOptions } from '../../src/app/sync-gateway.js';
 import { DeployInterrupted } from '../../src/deploy/apply.js';
-import { DeployError, RemoteCommandError } from '../../src/errors.js';
+import { DeployError, RemoteCommandError } from '../../src/core/errors.js';
 import { copyShipped } from '../helpers.js';
 import {
   fault, localTransport, makeHost, MLX_BASE, remoteFile, registryFor, ROUTER, served, stopUnits, systemctlLog, until, withNewModel, writeSecrets,

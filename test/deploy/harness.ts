@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { RemoteCommandError } from '../../src/errors.js';
+import { RemoteCommandError } from '../../src/core/errors.js';
 import type { RemoteHost, Transport } from '../../src/deploy/remote.js';
 import { editYaml, shippedTexts, tmpDir, type Texts } from '../helpers.js';
 

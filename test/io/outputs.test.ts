@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFil
 import { dirname, join, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileAll, sha256, type GeneratedFile } from '../../src/compile/index.js';
-import { InternalError, UsageError } from '../../src/errors.js';
+import { InternalError, UsageError } from '../../src/core/errors.js';
 import { COMPILE_LOCK, readGeneratedState, withCompileLock, writeOutputs } from '../../src/io/outputs.js';
 import { copyShipped, load, ROOT, runCli, shippedTexts, tmpDir } from '../helpers.js';
 

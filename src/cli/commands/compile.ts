@@ -1,6 +1,6 @@
 import { checkRegistry, type CheckResult } from '../../app/check.js';
 import { withCompileLock, writeOutputs } from '../../io/outputs.js';
-import { hasErrors } from '../../validate/diagnostic.js';
+import { hasErrors } from '../../core/diagnostic.js';
 import { colorFor, printDiagnostics } from '../report.js';
 
 export interface CompileOptions {

@@ -1,6 +1,6 @@
 import { explainTree, isRouteSound, renderExplainSummary, renderExplainText } from '../../app/explain.js';
 import { buildRouteModel, routeLosses, walkRoute } from '../../compile/routes.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { loadRegistry } from '../../registry/read.js';
 import { closest } from '../../registry/zod-issues.js';
 import { printDiagnostics } from '../report.js';

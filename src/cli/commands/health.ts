@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { probe, probeTargets, renderHealthTable } from '../../app/health.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { loadRegistry } from '../../registry/read.js';
 import { colorFor, printDiagnostics } from '../report.js';
 

@@ -1,6 +1,6 @@
 import { importRegistry, type ImportOptions } from '../../app/import.js';
-import { UsageError } from '../../errors.js';
-import { hasErrors } from '../../validate/diagnostic.js';
+import { UsageError } from '../../core/errors.js';
+import { hasErrors } from '../../core/diagnostic.js';
 import { printDiagnostics, type Format } from '../report.js';
 import { colorFor } from '../report.js';
 
@@ -12,7 +12,7 @@ export async function importCmd(o: ImportOptions & { format: Format }): Promise<
   } catch (err) {
     // --format json promises one JSON document whatever the exit code.
     if (!(err instanceof UsageError) || o.format === 'text') throw err;
-    printDiagnostics([{ code: 'usage', severity: 'error', file: '', pointer: '', message: err.message }], o.format);
+    printDiagnostics([{ code: 'usage-error', severity: 'error', file: '', pointer: '', message: err.message }], o.format);
     return 2;
   }
   const all = [...r.importDiagnostics, ...r.validateDiagnostics];

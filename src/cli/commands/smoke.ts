@@ -1,5 +1,5 @@
 import { gatewayBaseUrl, renderSmokeTable, smoke, smokeHandles } from '../../app/smoke.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { loadRegistry } from '../../registry/read.js';
 import { colorFor, printDiagnostics } from '../report.js';
 

@@ -2,7 +2,7 @@ import { deploy, isPrepared, observe, prepareSync, writeLocal } from '../../app/
 import { renderSyncReport } from '../../app/sync-report.js';
 import { DeployInterrupted } from '../../deploy/apply.js';
 import { renderPlan } from '../../deploy/plan.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { confirm } from '../confirm.js';
 import { colorFor, printDiagnostics } from '../report.js';
 

@@ -1,5 +1,5 @@
 import { checkRegistry } from '../../app/check.js';
-import { hasErrors, normalizeDiagnostics } from '../../validate/diagnostic.js';
+import { hasErrors, normalizeDiagnostics } from '../../core/diagnostic.js';
 import { printDiagnostics, type Format } from '../report.js';
 
 export interface ValidateOptions {

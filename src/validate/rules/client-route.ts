@@ -1,8 +1,10 @@
+import type { RuleCode } from '../../core/codes.js';
 import { routeLosses } from '../../compile/routes.js';
-import { toPointer, type Diagnostic } from '../diagnostic.js';
-import { at, type Rule } from '../context.js';
+import { toPointer, type Diagnostic } from '../../core/diagnostic.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 
-const code = 'client-route';
+const code: RuleCode = 'client-route';
 
 /**
  * A client that calls tools (TinyAgents, and every settings.clients.agents entry) must reach

@@ -1,10 +1,12 @@
-import type { Diagnostic } from '../diagnostic.js';
+import type { RuleCode } from '../../core/codes.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
 import type { EndpointKind } from '../../registry/schema.js';
 import type { RegistryFileName } from '../../registry/load.js';
-import { toPointer } from '../diagnostic.js';
-import { at, type Rule } from '../context.js';
+import { toPointer } from '../../core/diagnostic.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 
-const code = 'endpoint-id';
+const code: RuleCode = 'endpoint-id';
 const ID = /^ep_[a-z0-9]+(?:_[a-z0-9]+)*_(\d+)$/;
 
 /** Endpoint ids end in their port; every reference to an endpoint or host exists and has the right kind. */

@@ -1,7 +1,9 @@
-import type { Diagnostic } from '../diagnostic.js';
-import { at, type Rule } from '../context.js';
+import type { RuleCode } from '../../core/codes.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 
-const code = 'ensemble-members';
+const code: RuleCode = 'ensemble-members';
 
 /** An opt-* ensemble has at least two distinct members (no single-model OptiLLM configs). */
 export const ensembleMembers: Rule = {

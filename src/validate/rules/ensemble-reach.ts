@@ -1,9 +1,11 @@
+import type { RuleCode } from '../../core/codes.js';
 import { describeCalls, MULTI_MEMBER_TECHNIQUES } from '../../compile/optillm-behaviour.js';
 import { hopCandidates, type RouteNode } from '../../compile/routes.js';
-import type { Diagnostic } from '../diagnostic.js';
-import { at, type Rule } from '../context.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 
-const code = 'ensemble-reach';
+const code: RuleCode = 'ensemble-reach';
 
 type OptillmHop = Extract<RouteNode, { type: 'optillm' }>;
 

@@ -1,10 +1,12 @@
+import type { RuleCode } from '../../core/codes.js';
 import { serviceOfUnit } from '../../compile/mesh.js';
 import type { GeneratedFile } from '../../compile/render.js';
 import type { Registry } from '../../registry/load.js';
-import { toPointer, type Diagnostic } from '../diagnostic.js';
-import { at, type Rule } from '../context.js';
+import { toPointer, type Diagnostic } from '../../core/diagnostic.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 
-const code = 'env-undefined';
+const code: RuleCode = 'env-undefined';
 
 function envKeys(content: string): string[] {
   return [...content.matchAll(/^([A-Za-z_][A-Za-z0-9_]*)=/gm)].map((m) => m[1]!);

@@ -1,9 +1,11 @@
-import type { Diagnostic } from '../diagnostic.js';
+import type { RuleCode } from '../../core/codes.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
 import { isLoopbackBind } from '../../compile/mesh.js';
-import { toPointer } from '../diagnostic.js';
-import { at, type Rule } from '../context.js';
+import { toPointer } from '../../core/diagnostic.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 
-const code = 'exposure-lan';
+const code: RuleCode = 'exposure-lan';
 /** Kinds that bind loopback whatever the approval: the optimization proxies and the search engine. */
 const LOOPBACK_ONLY = new Set(['optillm', 'optillm-local', 'searxng']);
 

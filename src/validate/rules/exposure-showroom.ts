@@ -1,29 +1,10 @@
-import type { Diagnostic } from '../diagnostic.js';
-import type { Registry } from '../../registry/load.js';
-import { at, type Rule } from '../context.js';
+import type { RuleCode } from '../../core/codes.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
+import { storageClass } from '../../compile/mesh.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 
-const code = 'exposure-showroom';
-
-function isUnder(path: string, root: string): boolean {
-  const r = root.replace(/\/+$/, '');
-  return path === r || path.startsWith(`${r}/`);
-}
-
-/** The storage class of a path on a host. The longest matching root wins: a backroom disk mounted inside a showroom tree stays backroom. */
-export function pathClass(reg: Registry, host: string, path: string): 'showroom' | 'backroom' | 'none' {
-  const roots = reg.hosts[host]?.storage ?? [];
-  const match = roots.filter((s) => isUnder(path, s.path)).sort((a, b) => b.path.length - a.path.length)[0];
-  return match?.class ?? 'none';
-}
-
-/** The storage class a model is served from, judged on the host of its endpoint. */
-export function storageClass(reg: Registry, modelId: string): { cls: 'showroom' | 'backroom' | 'none'; host?: string } | undefined {
-  const model = reg.models[modelId];
-  if (!model?.endpoint) return model ? { cls: 'none' } : undefined;
-  const host = reg.endpoints[model.endpoint]?.host;
-  if (!host) return undefined;
-  return { cls: pathClass(reg, host, model.source_path), host };
-}
+const code: RuleCode = 'exposure-showroom';
 
 /** Only showroom models get handles (or ensemble seats); backroom (the Seagate disk) never does. */
 export const exposureShowroom: Rule = {

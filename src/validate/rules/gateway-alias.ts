@@ -1,7 +1,9 @@
-import { toPointer, type Diagnostic } from '../diagnostic.js';
-import { at, type Rule } from '../context.js';
+import type { RuleCode } from '../../core/codes.js';
+import { toPointer, type Diagnostic } from '../../core/diagnostic.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 
-const code = 'gateway-alias';
+const code: RuleCode = 'gateway-alias';
 
 /**
  * settings.yaml gateway.aliases (LiteLLM's model_group_alias): every alias names a gateway model,

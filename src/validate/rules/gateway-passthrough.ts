@@ -1,8 +1,10 @@
+import type { RuleCode } from '../../core/codes.js';
 import { COMPILED_BLOCKS } from '../../compile/litellm-router.js';
-import { toPointer, type Diagnostic } from '../diagnostic.js';
-import { at, type Rule } from '../context.js';
+import { toPointer, type Diagnostic } from '../../core/diagnostic.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 
-const code = 'gateway-passthrough';
+const code: RuleCode = 'gateway-passthrough';
 
 /**
  * settings.yaml gateway.passthrough copies top-level LiteLLM blocks (guardrails, callback_settings,

@@ -1,7 +1,8 @@
-import type { Diagnostic } from '../diagnostic.js';
+import type { RuleCode } from '../../core/codes.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
 import type { Rule } from '../context.js';
 
-const code = 'generated-drift';
+const code: RuleCode = 'generated-drift';
 
 /** generated/ is exactly what compile writes: no hand edits, no stale or orphaned files. */
 export const generatedDrift: Rule = {

@@ -1,7 +1,9 @@
-import type { Diagnostic } from '../diagnostic.js';
-import { at, type Rule } from '../context.js';
+import type { RuleCode } from '../../core/codes.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 
-const code = 'handle-duplicate';
+const code: RuleCode = 'handle-duplicate';
 
 /** Every gateway name — handle, direct call-back entry, ensemble group — is defined once. */
 export const handleDuplicate: Rule = {

@@ -1,9 +1,11 @@
-import type { Diagnostic } from '../diagnostic.js';
+import type { RuleCode } from '../../core/codes.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
 import { HANDLE_PREFIX } from '../../compile/mesh.js';
-import { toPointer } from '../diagnostic.js';
-import { at, type Rule } from '../context.js';
+import { toPointer } from '../../core/diagnostic.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 
-const code = 'handle-model-id';
+const code: RuleCode = 'handle-model-id';
 
 function isEnsembleRow(h: { selector?: unknown; members?: unknown; endpoint?: unknown }): boolean {
   return h.selector !== undefined || h.members !== undefined || h.endpoint !== undefined;

@@ -1,7 +1,9 @@
-import type { Diagnostic } from '../diagnostic.js';
-import { at, type Rule } from '../context.js';
+import type { RuleCode } from '../../core/codes.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 
-const code = 'handle-via-optillm';
+const code: RuleCode = 'handle-via-optillm';
 
 /**
  * `via_optillm` overrides the mesh default for one MLX handle; only mlx-* rows are ever routed

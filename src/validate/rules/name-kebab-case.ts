@@ -1,10 +1,12 @@
-import type { Diagnostic } from '../diagnostic.js';
+import type { RuleCode } from '../../core/codes.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
 import { splitSelector } from '../../compile/routes.js';
-import { toPointer } from '../diagnostic.js';
-import { at, type Rule } from '../context.js';
+import { toPointer } from '../../core/diagnostic.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 
 const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const code = 'name-kebab-case';
+const code: RuleCode = 'name-kebab-case';
 
 function suggest(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');

@@ -1,9 +1,11 @@
+import type { RuleCode } from '../../core/codes.js';
 import { OPTILLM_VERSION, LAUNCH_APPROACHES } from '../../compile/optillm.js';
 import { serviceLaunch } from '../../compile/systemd-units.js';
-import { toPointer, type Diagnostic } from '../diagnostic.js';
-import { at, type Rule } from '../context.js';
+import { toPointer, type Diagnostic } from '../../core/diagnostic.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 
-const code = 'optillm-launch';
+const code: RuleCode = 'optillm-launch';
 
 /** The OptiLLM launch keeps technique selection working and never enters local inference mode. */
 export const optillmLaunch: Rule = {

@@ -1,8 +1,10 @@
+import type { RuleCode } from '../../core/codes.js';
 import { routeLosses } from '../../compile/routes.js';
-import type { Diagnostic } from '../diagnostic.js';
-import { at, type Rule } from '../context.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 
-const code = 'optillm-passthrough';
+const code: RuleCode = 'optillm-passthrough';
 
 /**
  * Every handle whose route passes through OptiLLM loses what OptiLLM 0.3.12 flattens away

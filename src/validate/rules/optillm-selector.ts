@@ -1,9 +1,11 @@
+import type { RuleCode } from '../../core/codes.js';
 import { isSlug, isTechnique, parseOptillmModel, PLUGIN_SLUGS, TECHNIQUE_SLUGS } from '../../compile/optillm.js';
 import { isViaOptillm, splitSelector } from '../../compile/routes.js';
-import type { Diagnostic } from '../diagnostic.js';
-import { at, type Rule } from '../context.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 
-const code = 'optillm-selector';
+const code: RuleCode = 'optillm-selector';
 
 /**
  * Why a name OptiLLM must pass back unchanged would be rewritten by its parser, or undefined

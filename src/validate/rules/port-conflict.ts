@@ -1,8 +1,10 @@
-import type { Diagnostic } from '../diagnostic.js';
-import { toPointer } from '../diagnostic.js';
-import { at, type Rule } from '../context.js';
+import type { RuleCode } from '../../core/codes.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
+import { toPointer } from '../../core/diagnostic.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 
-const code = 'port-conflict';
+const code: RuleCode = 'port-conflict';
 
 /** No two services share a host:port, whatever their state (a disabled service keeps its port). */
 export const portConflict: Rule = {

@@ -1,8 +1,10 @@
-import type { Diagnostic } from '../diagnostic.js';
-import { toPointer } from '../diagnostic.js';
-import { at, type Rule } from '../context.js';
+import type { RuleCode } from '../../core/codes.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
+import { toPointer } from '../../core/diagnostic.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 
-const code = 'port-immutable';
+const code: RuleCode = 'port-immutable';
 
 /** A service keeps its ledger port unless a migration moves it; a reserved port is never reused. */
 export const portImmutable: Rule = {

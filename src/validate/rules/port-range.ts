@@ -1,16 +1,11 @@
-import type { Diagnostic } from '../diagnostic.js';
-import { toPointer } from '../diagnostic.js';
-import { at, type Rule } from '../context.js';
+import type { RuleCode } from '../../core/codes.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
+import { toPointer } from '../../core/diagnostic.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
+import { isExperimentalPort, MLX_EXPERIMENTAL, MLX_TEAM } from '../../core/ports.js';
 
-const code = 'port-range';
-/** The MLX team range and the experimental range (seeds: 8100–8119 team, 8120–8139 tests). */
-export const MLX_TEAM = { from: 8100, to: 8119 } as const;
-export const MLX_EXPERIMENTAL = { from: 8120, to: 8139 } as const;
-
-export function isExperimentalPort(port: number): boolean {
-  return port >= MLX_EXPERIMENTAL.from && port <= MLX_EXPERIMENTAL.to;
-}
-
+const code: RuleCode = 'port-range';
 /** MLX servers use 8100–8139; the experimental 8120–8139 never serve an active handle. */
 export const portRange: Rule = {
   code,

@@ -1,8 +1,10 @@
-import type { Diagnostic } from '../diagnostic.js';
-import { toPointer } from '../diagnostic.js';
-import { at, type Rule } from '../context.js';
+import type { RuleCode } from '../../core/codes.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
+import { toPointer } from '../../core/diagnostic.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 
-const code = 'port-unlocked';
+const code: RuleCode = 'port-unlocked';
 
 /** Every host:port:service assignment is in the ledger. */
 export const portUnlocked: Rule = {

@@ -1,7 +1,9 @@
-import { toPointer, type Diagnostic } from '../diagnostic.js';
-import { at, type Rule } from '../context.js';
+import type { RuleCode } from '../../core/codes.js';
+import { toPointer, type Diagnostic } from '../../core/diagnostic.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 
-const code = 'request-params';
+const code: RuleCode = 'request-params';
 
 /** The litellm_params keys compile writes itself for an entry that reaches a model directly. */
 export const ROUTING_PARAMS: readonly string[] = ['model', 'api_base', 'api_key'];

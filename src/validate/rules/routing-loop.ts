@@ -1,9 +1,11 @@
-import type { Diagnostic } from '../diagnostic.js';
+import type { RuleCode } from '../../core/codes.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
 import { parseOptillmModel } from '../../compile/optillm.js';
 import { routeLeaves, type RouteModel } from '../../compile/routes.js';
-import { at, type Rule } from '../context.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 
-const code = 'routing-loop';
+const code: RuleCode = 'routing-loop';
 
 /** "mlx-foo → OptiLLM (router) → mlx-foo": the cycle, one hop at a time. */
 export function describeCycle(routes: RouteModel, cycle: string[]): string {

@@ -1,9 +1,11 @@
-import type { Diagnostic } from '../diagnostic.js';
+import type { RuleCode } from '../../core/codes.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
 import { routeLeaves } from '../../compile/routes.js';
-import { toPointer } from '../diagnostic.js';
-import { at, type Rule } from '../context.js';
+import { toPointer } from '../../core/diagnostic.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 
-const code = 'routing-unresolved';
+const code: RuleCode = 'routing-unresolved';
 /** Diagnostics per handle before the rest are summed up in one. */
 const MAX_PER_HANDLE = 20;
 

@@ -1,62 +1,13 @@
-import type { Diagnostic } from '../diagnostic.js';
+import type { RuleCode } from '../../core/codes.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
 import { MANIFEST_PATH } from '../../compile/index.js';
-import { at, type Rule } from '../context.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 import type { RegistryFileName } from '../../registry/load.js';
-import { toPointer } from '../diagnostic.js';
+import { toPointer } from '../../core/diagnostic.js';
+import { findSecrets, secretAssignments, secretValues } from '../../core/secrets.js';
 
-const code = 'secret-literal';
-
-const PREFIXED: [RegExp, string][] = [
-  [/\bsk-[A-Za-z0-9_-]{16,}/g, 'an API key (sk-…)'],
-  [/\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/g, 'a bearer token'],
-  [/\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g, 'a JSON web token'],
-  [/\b(?:ghp|gho|ghs|hf|xox[abp])_[A-Za-z0-9]{20,}/g, 'an access token'],
-];
-
-function isWordChar(c: number): boolean {
-  // A-Z a-z 0-9 +
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43;
-}
-
-function classifyWord(word: string): string | undefined {
-  if (/^[0-9a-fA-F]+$/.test(word)) return 'a long hex token';
-  if (/[A-Z]/.test(word) && /[a-z]/.test(word) && /[0-9]/.test(word)) return 'a base64 token';
-  return undefined;
-}
-
-/**
- * Runs of 32+ word characters (and their base64 padding), found with one linear pass over the
- * char codes: a `{32,}` regex retries every start inside each shorter word, and matching every
- * word allocates one object per word — both showed in the profile at 10,000 handles.
- */
-function longWords(text: string): { index: number; value: string }[] {
-  const out: { index: number; value: string }[] = [];
-  let start = -1;
-  for (let i = 0; i <= text.length; i++) {
-    const isWord = i < text.length && isWordChar(text.charCodeAt(i));
-    if (isWord) {
-      if (start < 0) start = i;
-      continue;
-    }
-    if (start >= 0 && i - start >= 32) {
-      let end = i;
-      while (end < text.length && end - i < 2 && text.charCodeAt(end) === 61) end++; // '=' padding
-      out.push({ index: start, value: text.slice(start, end) });
-    }
-    start = -1;
-  }
-  return out;
-}
-
-export function findSecrets(text: string): { index: number; kind: string; value: string }[] {
-  const hits: { index: number; kind: string; value: string }[] = [];
-  for (const [pattern, kind] of PREFIXED) for (const m of text.matchAll(pattern)) hits.push({ index: m.index!, kind, value: m[0] });
-  for (const w of longWords(text)) {
-    const kind = classifyWord(w.value.replace(/=+$/, ''));
-    if (kind && !hits.some((h) => h.index <= w.index && w.index < h.index + h.value.length)) hits.push({ index: w.index, kind, value: w.value });
-  }
-  return hits.sort((a, b) => a.index - b.index);
-}
+const code: RuleCode = 'secret-literal';
 
 function position(text: string, index: number): { line: number; col: number } {
   const before = text.slice(0, index);
@@ -66,81 +17,6 @@ function position(text: string, index: number): { line: number; col: number } {
 
 function redact(value: string): string {
   return `${value.slice(0, 4)}…(${value.length} chars)`;
-}
-
-/**
- * A name that says its value is secret: one of its `_`/`-`/`.` pieces is, or ends in, KEY, TOKEN,
- * SECRET, PASSWORD or PASSWD (any case): OPENAI_API_KEY, --client-secret, SMTP_PASSWD, APIKEY.
- * Pieces, not substrings: StrictHostKeyChecking, KEYRING_DIR and max_output_tokens say no such thing.
- */
-const SECRET_PIECE = /(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD)$/i;
-
-export function isSecretName(name: string): boolean {
-  return name.split(/[-_.]/).some((piece) => SECRET_PIECE.test(piece));
-}
-
-/**
- * The wider test, for where a false alarm costs nothing: a name that merely contains one of those
- * words (or CREDENTIAL) may hold a secret, so a plan never shows its value and import never reads
- * it into the registry. The rule above must not fire on KEYRING_DIR; a redaction may.
- */
-export function mayHoldSecret(name: string): boolean {
-  return /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL/i.test(name);
-}
-
-/**
- * A value that names a secret instead of holding it: os.environ/X, ${X}, $X, or LiteLLM's keyless
- * placeholder. In an env file the renderer writes `$` as `\$` (a literal dollar), so `\${X}` there
- * is the same reference text, not a value.
- */
-function isReference(value: string): boolean {
-  return /^(?:os\.environ\/[A-Za-z_][A-Za-z0-9_]*|\\?\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}|\$[A-Za-z_][A-Za-z0-9_]*|none)$/.test(value);
-}
-
-/**
- * Secret-named assignments in a generated text: NAME=value (env files, Environment=, arguments)
- * and `name: value` (YAML), whose value is no reference to a secret.
- */
-export function secretAssignments(text: string): { index: number; name: string; value: string }[] {
-  const hits: { index: number; name: string; value: string }[] = [];
-  for (const m of text.matchAll(/(^|[\s"'])(-{0,2}[A-Za-z_][A-Za-z0-9_-]*)(=|: )"?([^\s"']+)/gm)) {
-    const lineStart = text.lastIndexOf('\n', m.index!) + 1;
-    if (/^\s*(?:#|<!--)/.test(text.slice(lineStart, m.index! + 1))) continue; // a comment
-    const name = m[2]!.replace(/^-+/, '');
-    const value = m[4]!;
-    if (!isSecretName(name) || isReference(value)) continue;
-    hits.push({ index: m.index! + m[1]!.length, name, value });
-  }
-  return hits;
-}
-
-/** Secret-named values in registry data: keys (run.environment, …) and NAME=value / --name value arguments. */
-function secretValues(value: unknown, path: (string | number)[], out: { path: (string | number)[]; name: string }[]): void {
-  if (Array.isArray(value)) {
-    value.forEach((item, i) => {
-      if (typeof item === 'string') {
-        const assign = /^(-{0,2})([A-Za-z_][A-Za-z0-9_-]*)=(.+)$/.exec(item);
-        if (assign && isSecretName(assign[2]!) && !isReference(assign[3]!)) out.push({ path: [...path, i], name: assign[2]! });
-        const next = value[i + 1];
-        if (/^--?[A-Za-z][A-Za-z0-9_-]*$/.test(item) && isSecretName(item) && typeof next === 'string' && next !== '' && !next.startsWith('-') && !isReference(next)) {
-          out.push({ path: [...path, i + 1], name: item.replace(/^-+/, '') });
-        }
-      } else {
-        secretValues(item, [...path, i], out);
-      }
-    });
-    return;
-  }
-  if (typeof value === 'object' && value !== null) {
-    for (const key of Object.keys(value)) {
-      const child = (value as Record<string, unknown>)[key];
-      if (typeof child === 'string') {
-        if (child !== '' && isSecretName(key) && !isReference(child)) out.push({ path: [...path, key], name: key });
-      } else {
-        secretValues(child, [...path, key], out);
-      }
-    }
-  }
 }
 
 const REGISTRY_HINT = 'secrets never go in the registry: declare the name in settings.yaml secrets and keep the value in the service\'s secrets file on the host; rotate the exposed key';

@@ -1,9 +1,11 @@
-import type { Diagnostic } from '../diagnostic.js';
+import type { RuleCode } from '../../core/codes.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
 import { isActive, UNIT_KINDS } from '../../compile/mesh.js';
-import { toPointer } from '../diagnostic.js';
-import { at, type Rule } from '../context.js';
+import { toPointer } from '../../core/diagnostic.js';
+import type { Rule } from '../context.js';
+import { at } from '../../registry/at.js';
 
-const code = 'service-run';
+const code: RuleCode = 'service-run';
 
 /** Every active service homelab writes a unit for has its run details (user, workdir). */
 export const serviceRun: Rule = {

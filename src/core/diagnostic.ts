@@ -1,11 +1,12 @@
-// Diagnostics are data (STYLE §4): every check returns them, nothing throws for bad input.
+// Diagnostics are data: every check returns them, nothing throws for bad input.
+import type { Code } from './codes.js';
 
 /** `accepted`: a warning that settings.yaml `accept` covers (shown, never failing). */
 export type Severity = 'error' | 'warning' | 'accepted';
 
 export interface Diagnostic {
-  /** kebab-case, the name of the rule's source file. */
-  code: string;
+  /** kebab-case: a rule's is the name of its source file; docs/rules.md explains each. */
+  code: Code;
   severity: Severity;
   /** Repo-relative POSIX path: 'registry/endpoints.yaml'. */
   file: string;
