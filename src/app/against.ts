@@ -3,6 +3,7 @@
 import { readRegistryAtRef } from '../io/git.js';
 import { parseRegistry, type Registry } from '../registry/load.js';
 import { displayPath } from '../registry/read.js';
+import { isEnsembleRow } from '../registry/schema.js';
 import { at } from '../registry/at.js';
 import { toPointer, type Diagnostic } from '../core/diagnostic.js';
 
@@ -39,7 +40,7 @@ export function compareRegistries(before: Registry, now: Registry, ref: string):
     }
   }
   now.handles.forEach((h, i) => {
-    if (h.selector) return;
+    if (isEnsembleRow(h)) return;
     const was = before.models[h.handle];
     const is = now.models[h.handle];
     const wasHandle = before.handles.some((b) => b.handle === h.handle);

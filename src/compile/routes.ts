@@ -4,6 +4,7 @@
 // three, so what is proven is what is deployed.
 import type { Registry } from '../registry/load.js';
 import type { Endpoint, Handle, Model } from '../registry/schema.js';
+import { isEnsembleRow } from '../registry/schema.js';
 import { baseUrl, gatewayHost, isActive, LOOPBACK, optillmEndpoint } from './mesh.js';
 import { parseOptillmModel, type OptillmParse } from './optillm.js';
 import { candidatesOf, CAPABILITIES, optillmLosses, type Candidates, type Capability } from './optillm-behaviour.js';
@@ -137,7 +138,7 @@ export function buildRouteModel(reg: Registry): RouteModel {
   const optillmId = reg.settings.optillm.endpoint;
   reg.handles.forEach((row, i) => {
     const origin: Origin = { file: 'handles.jsonl', pointer: `/${i}` };
-    if (row.selector !== undefined || row.members !== undefined || row.endpoint !== undefined) {
+    if (isEnsembleRow(row)) {
       const selector = row.selector?.model ?? '';
       entries.push({
         name: row.handle,

@@ -368,6 +368,15 @@ export type Host = z.infer<typeof HostSchema>;
 export type Endpoint = z.infer<typeof EndpointSchema>;
 export type Model = z.infer<typeof ModelSchema>;
 export type Handle = z.infer<typeof HandleSchema>;
+
+/**
+ * A handles.jsonl row that is an OptiLLM ensemble (routed to an OptiLLM endpoint with a selector
+ * over members), not a model handle: any one of the three keys makes it one. The route model,
+ * the rules and --against all ask here, so they never disagree about a half-written row.
+ */
+export function isEnsembleRow(row: Pick<Handle, 'endpoint' | 'selector' | 'members'>): boolean {
+  return row.selector !== undefined || row.members !== undefined || row.endpoint !== undefined;
+}
 export type Settings = z.infer<typeof SettingsFileSchema>;
 export type PortsLock = z.infer<typeof PortsLockFileSchema>;
 export type MlxRegistry = z.infer<typeof MlxRegistrySchema>;

@@ -1,5 +1,5 @@
 import { ruleTable } from './table.js';
-import { pipe, set, ROW } from './edits.js';
+import { pipe, row, set, ROW } from './edits.js';
 import { editYaml } from '../helpers.js';
 
 ruleTable('exposure-showroom', [
@@ -53,5 +53,16 @@ ruleTable('exposure-showroom', [
     name: 'near miss: showroom source with a cache on the backroom disk',
     edit: set('models.yaml', ['models', 'mlx-gemma-3-27b-it-qat-4bit', 'cache_path'], '/Volumes/Seagate/models/cache/gemma'),
     expected: [],
+  },
+  {
+    // A row with only "endpoint" is a (half-written) ensemble row, as the route model reads it:
+    // the name goes to OptiLLM, not to the backroom model, so handle-model-id reports the row and
+    // this rule does not call it a backroom handle (it once disagreed with the route model).
+    name: 'near miss: a backroom model id used by a row that is an ensemble row (endpoint only)',
+    edit: pipe(
+      set('models.yaml', ['models', 'mlx-mistral-small-3-2-24b-instruct-2506-4bit', 'source_path'], '/Volumes/Seagate/models/mistral'),
+      row(ROW.mistral, { endpoint: 'ep_optillm_proxy_4020' }),
+    ),
+    expected: [{ file: 'registry/handles.jsonl', pointer: `/${ROW.chat}/members/1`, line: ROW.chat + 1 }],
   },
 ]);

@@ -1,6 +1,7 @@
 import type { RuleCode } from '../../core/codes.js';
 import type { Diagnostic } from '../../core/diagnostic.js';
 import { storageClass } from '../../compile/mesh.js';
+import { isEnsembleRow } from '../../registry/schema.js';
 import type { Rule } from '../context.js';
 import { at } from '../../registry/at.js';
 
@@ -31,7 +32,7 @@ export const exposureShowroom: Rule = {
       );
     };
     reg.handles.forEach((h, i) => {
-      if (h.selector === undefined && h.members === undefined) check(h.handle, `/${i}/handle`, 'handle');
+      if (!isEnsembleRow(h)) check(h.handle, `/${i}/handle`, 'handle');
       h.members?.forEach((m, j) => check(m, `/${i}/members/${j}`, `member of ${h.handle}`));
     });
     return out;

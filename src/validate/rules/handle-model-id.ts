@@ -4,12 +4,9 @@ import { HANDLE_PREFIX } from '../../compile/mesh.js';
 import { toPointer } from '../../core/diagnostic.js';
 import type { Rule } from '../context.js';
 import { at } from '../../registry/at.js';
+import { isEnsembleRow } from '../../registry/schema.js';
 
 const code: RuleCode = 'handle-model-id';
-
-function isEnsembleRow(h: { selector?: unknown; members?: unknown; endpoint?: unknown }): boolean {
-  return h.selector !== undefined || h.members !== undefined || h.endpoint !== undefined;
-}
 
 /** A model handle is the canonical model id, with the prefix of its backend kind; opt-* rows are ensembles. */
 export const handleModelId: Rule = {
