@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compileAll } from '../compile/index.js';
-import { layout, SECRET } from '../compile/layout.js';
+import { layout } from '../compile/layout.js';
+import { SECRET } from '../core/secrets.js';
 import { gatewayEndpoint, optillmEndpoint, serviceOfUnit } from '../compile/mesh.js';
 import type { GeneratedFile } from '../compile/render.js';
 import { buildRouteModel } from '../compile/routes.js';

@@ -24,18 +24,6 @@ export interface Layout {
   manifest: { path: string };
 }
 
-/** Secret variable names with a fixed role in the mesh (declared per service in settings.yaml). */
-export const SECRET = {
-  /** general_settings.master_key of the gateway. */
-  masterKey: 'LITELLM_MASTER_KEY',
-  /** Bearer the gateway sends to OptiLLM. */
-  gatewayToOptillm: 'OPTILLM_API_KEY',
-  /** OptiLLM's inbound key, passed as --optillm-api-key (never as OPTILLM_API_KEY in its env). */
-  optillmInbound: 'OPTILLM_PROXY_KEY',
-  /** Key OptiLLM calls the gateway back with (read natively by OptiLLM's OpenAI client). */
-  optillmUpstream: 'OPENAI_API_KEY',
-} as const;
-
 export const MCP_REGISTRY_INSTALL = '/etc/homelab-llm/mcp-registry.json';
 
 /**

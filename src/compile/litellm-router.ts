@@ -2,7 +2,8 @@
 // deployment of the route model; api_base is always literal, never os.environ/, because an unset
 // variable silently sends an openai/ deployment to api.openai.com.
 import type { Registry } from '../registry/load.js';
-import { layout, SECRET, type Layout } from './layout.js';
+import { layout, type Layout } from './layout.js';
+import { SECRET } from '../core/secrets.js';
 import { selectorVar, serviceUrl } from './mesh.js';
 import { renderYaml, sortKeys, type GeneratedFile } from './render.js';
 import type { Deployment, GatewayEntry, RouteModel, Target } from './routes.js';

@@ -3,7 +3,8 @@
 // to api.openai.com. One provider, the gateway; its key by ${VAR} from OptiLLM's own secrets.
 import type { Registry } from '../registry/load.js';
 import type { Endpoint } from '../registry/schema.js';
-import { SECRET, type Layout } from './layout.js';
+import type { Layout } from './layout.js';
+import { SECRET } from '../core/secrets.js';
 import { gatewayEndpoint } from './mesh.js';
 import { renderYaml, type GeneratedFile } from './render.js';
 import { gatewayUrlFromOptillm } from './routes.js';

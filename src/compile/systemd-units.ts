@@ -3,7 +3,8 @@
 // EnvironmentFile= of the service's own secrets file; relaxations only as typed choices.
 import type { Registry } from '../registry/load.js';
 import type { Endpoint } from '../registry/schema.js';
-import { layout, runtimeEnvFile, SECRET, type Layout } from './layout.js';
+import { layout, runtimeEnvFile, type Layout } from './layout.js';
+import { SECRET } from '../core/secrets.js';
 import { DEFAULT_UV, gatewayEndpoint, homeDir, isActive, isLoopbackBind, OPTIONAL_UNIT_KINDS, sortedEndpoints, UNIT_KINDS, unitName } from './mesh.js';
 import { HEADER_TEXT, refuseLineBreaks, type GeneratedFile } from './render.js';
 import { InternalError } from '../core/errors.js';

@@ -1,5 +1,21 @@
 // Secret detection, shared by the secret-literal rule, the deploy plan's redaction and import:
-// what looks like a key or token in a text, and which names say their value is secret.
+// what looks like a key or token in a text, which names say their value is secret, and the names
+// of the secrets with a fixed role in the mesh.
+
+/** Secret variable names with a fixed role in the mesh (declared per service in settings.yaml). */
+export const SECRET = {
+  /** general_settings.master_key of the gateway. */
+  masterKey: 'LITELLM_MASTER_KEY',
+  /**
+   * Bearer the gateway sends to OptiLLM. Never in OptiLLM's own environment: there this name
+   * switches OptiLLM to local inference (optillm/server.py, v0.3.12).
+   */
+  gatewayToOptillm: 'OPTILLM_API_KEY',
+  /** OptiLLM's inbound key, passed as --optillm-api-key (never as OPTILLM_API_KEY in its env). */
+  optillmInbound: 'OPTILLM_PROXY_KEY',
+  /** Key OptiLLM calls the gateway back with (read natively by OptiLLM's OpenAI client). */
+  optillmUpstream: 'OPENAI_API_KEY',
+} as const;
 
 const PREFIXED: [RegExp, string][] = [
   [/\bsk-[A-Za-z0-9_-]{16,}/g, 'an API key (sk-…)'],

@@ -3,7 +3,7 @@
 // `import-unsupported` report; names the registry cannot take become gateway aliases. The seeds'
 // files (handles.jsonl, the Studio registry, OptiLLM's selector env) say what kind each backend is
 // and fill in what router.yaml does not hold (source paths, limits).
-import { SECRET } from '../compile/layout.js';
+import { SECRET } from '../core/secrets.js';
 import { HANDLE_PREFIX } from '../compile/mesh.js';
 import { parseOptillmModel } from '../compile/optillm.js';
 import { splitSelector } from '../compile/routes.js';
@@ -675,7 +675,7 @@ interface SettingsContext {
 }
 
 function buildSettings(config: LitellmConfig, env: Map<string, EnvVar>, report: (at: Parameters<typeof diagAt>[0], r: Report) => void, ctx: SettingsContext): Record<string, unknown> {
-  const gatewaySecrets = new Set(['LITELLM_MASTER_KEY', ...(ctx.hasOptillm ? ['OPTILLM_API_KEY'] : [])]);
+  const gatewaySecrets = new Set<string>([SECRET.masterKey, ...(ctx.hasOptillm ? [SECRET.gatewayToOptillm] : [])]);
   const router_settings: Record<string, unknown> = {};
   const litellm_settings: Record<string, unknown> = {};
   const aliases = { ...ctx.aliases };
@@ -748,11 +748,11 @@ function buildSettings(config: LitellmConfig, env: Map<string, EnvVar>, report: 
   const gs = general && isRecord(general.at.value) ? general.at.value : undefined;
   const mk = gs?.master_key;
   const mkAt = general ? { src: general.at.src, path: ['general_settings', 'master_key'] as Path } : { file: config.sources[0]!.file };
-  if (mk === undefined) report(mkAt, { code: IMPORT_CODES.changed, message: 'the input has no master_key: anyone who reaches the gateway is let in. The imported gateway requires LITELLM_MASTER_KEY', hint: 'set LITELLM_MASTER_KEY in the gateway secrets file on the host' });
+  if (mk === undefined) report(mkAt, { code: IMPORT_CODES.changed, message: `the input has no master_key: anyone who reaches the gateway is let in. The imported gateway requires ${SECRET.masterKey}`, hint: `set ${SECRET.masterKey} in the gateway secrets file on the host` });
   else if (typeof mk === 'string' && mk.startsWith('os.environ/')) {
     const name = mk.slice('os.environ/'.length);
-    if (name !== 'LITELLM_MASTER_KEY') report(mkAt, { code: IMPORT_CODES.changed, message: `the master key comes from ${name}; homelab reads it from LITELLM_MASTER_KEY`, hint: `copy the value of ${name} to LITELLM_MASTER_KEY in the gateway secrets file` });
-  } else report(mkAt, { code: IMPORT_CODES.changed, message: 'master_key is written in the config itself: not imported (a secret never goes in the registry)', hint: 'move it to LITELLM_MASTER_KEY in the gateway secrets file on the host, and rotate it' });
+    if (name !== SECRET.masterKey) report(mkAt, { code: IMPORT_CODES.changed, message: `the master key comes from ${name}; homelab reads it from ${SECRET.masterKey}`, hint: `copy the value of ${name} to ${SECRET.masterKey} in the gateway secrets file` });
+  } else report(mkAt, { code: IMPORT_CODES.changed, message: 'master_key is written in the config itself: not imported (a secret never goes in the registry)', hint: `move it to ${SECRET.masterKey} in the gateway secrets file on the host, and rotate it` });
   for (const k of Object.keys(gs ?? {})) {
     if (k === 'master_key') continue;
     report({ src: general!.at.src, path: ['general_settings', k] }, { code: IMPORT_CODES.unsupported, message: `general_settings.${k} is not modelled by the registry; not imported`, hint: 'homelab writes general_settings.master_key only' });
@@ -822,7 +822,7 @@ function buildSettings(config: LitellmConfig, env: Map<string, EnvVar>, report: 
   if (Object.keys(aliases).length) gateway.aliases = Object.fromEntries(Object.entries(aliases).sort(([a], [b]) => (a < b ? -1 : 1)));
   if (Object.keys(passthrough).length) gateway.passthrough = passthrough;
   const secrets: Record<string, unknown> = { 'litellm-gateway': { file: SECRET_FILES.gateway, names: [...gatewaySecrets].filter((n) => /^[A-Z_][A-Z0-9_]*$/.test(n)).sort() } };
-  if (ctx.hasOptillm) secrets['optillm-proxy'] = { file: SECRET_FILES.optillm, names: ['OPENAI_API_KEY', 'OPTILLM_PROXY_KEY'] };
+  if (ctx.hasOptillm) secrets['optillm-proxy'] = { file: SECRET_FILES.optillm, names: [SECRET.optillmUpstream, SECRET.optillmInbound] };
   const timeout = ctx.optillmTimeout ?? (typeof router_settings.timeout === 'number' ? router_settings.timeout : 600);
   // compile writes max_retries (optillm.retries, default 0) on every entry that goes to OptiLLM.
   const numRetries = [router_settings.num_retries, litellm_settings.num_retries].find((n) => typeof n === 'number');

@@ -3,6 +3,7 @@ import { probe, probeTargets, renderHealthTable } from '../../app/health.js';
 import { UsageError } from '../../core/errors.js';
 import { loadRegistry } from '../../registry/read.js';
 import { colorFor, printDiagnostics } from '../report.js';
+import { SECRET } from '../../core/secrets.js';
 
 export interface HealthOptions {
   registry: string;
@@ -24,7 +25,7 @@ export async function healthCmd(o: HealthOptions): Promise<number> {
   if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout takes milliseconds, got "${o.timeout}"`);
   // Probing from a mesh host itself, its own services are reached on loopback.
   const self = Object.entries(reg.hosts).find(([name, h]) => name === hostname() || h.dns === hostname())?.[0];
-  const key = process.env.HOMELAB_GATEWAY_KEY ?? process.env.LITELLM_MASTER_KEY;
+  const key = process.env.HOMELAB_GATEWAY_KEY ?? process.env[SECRET.masterKey];
   const results = await Promise.all(probeTargets(reg, o.host, self).map((t) => probe(t, timeout, key)));
   const down = results.filter((r) => !r.isUp).length;
   process.stdout.write(o.format === 'json' ? JSON.stringify({ ok: down === 0, probes: results }, null, 2) + '\n' : renderHealthTable(results, colorFor(process.stdout)));

@@ -4,6 +4,7 @@ import { serviceLaunch } from '../../compile/systemd-units.js';
 import { toPointer, type Diagnostic } from '../../core/diagnostic.js';
 import type { Rule } from '../context.js';
 import { at } from '../../registry/at.js';
+import { SECRET } from '../../core/secrets.js';
 
 const code: RuleCode = 'optillm-launch';
 
@@ -53,15 +54,15 @@ export const optillmLaunch: Rule = {
         out.push(at(reg, 'endpoints.yaml', toPointer(['endpoints', id]), { code, message: 'the OptiLLM launch has no explicit --host', hint: 'pass --host 127.0.0.1' }));
       }
       const envNames = Object.keys(launch.environment);
-      for (const name of ['OPTILLM_API_KEY', 'OPTILLM_APPROACH']) {
+      for (const name of [SECRET.gatewayToOptillm, 'OPTILLM_APPROACH']) {
         if (envNames.includes(name)) {
-          out.push(at(reg, 'endpoints.yaml', toPointer(['endpoints', id, 'run', 'environment', name]), { code, message: name === 'OPTILLM_API_KEY' ? 'OPTILLM_API_KEY in OptiLLM\'s environment switches it to local inference mode: it loads each model name from HuggingFace itself' : 'OPTILLM_APPROACH in OptiLLM\'s environment overrides the approach', hint: name === 'OPTILLM_API_KEY' ? 'pass the inbound key as --optillm-api-key from OPTILLM_PROXY_KEY in the service\'s secrets file' : 'remove it; use settings.yaml optillm.approach' }));
+          out.push(at(reg, 'endpoints.yaml', toPointer(['endpoints', id, 'run', 'environment', name]), { code, message: name === SECRET.gatewayToOptillm ? `${name} in OptiLLM's environment switches it to local inference mode: it loads each model name from HuggingFace itself` : `${name} in OptiLLM's environment overrides the approach`, hint: name === SECRET.gatewayToOptillm ? `pass the inbound key as --optillm-api-key from ${SECRET.optillmInbound} in the service's secrets file` : 'remove it; use settings.yaml optillm.approach' }));
         }
       }
       const secrets = reg.settings.secrets[ep.service];
-      const idx = secrets?.names.indexOf('OPTILLM_API_KEY') ?? -1;
+      const idx = secrets?.names.indexOf(SECRET.gatewayToOptillm) ?? -1;
       if (idx >= 0) {
-        out.push(at(reg, 'settings.yaml', toPointer(['secrets', ep.service, 'names', idx]), { code, message: `OPTILLM_API_KEY is loaded into ${ep.service}'s environment: OptiLLM then runs in local inference mode and loads each model name from HuggingFace`, hint: 'declare the inbound key as OPTILLM_PROXY_KEY (passed with --optillm-api-key); OPTILLM_API_KEY belongs to the gateway\'s secrets' }));
+        out.push(at(reg, 'settings.yaml', toPointer(['secrets', ep.service, 'names', idx]), { code, message: `${SECRET.gatewayToOptillm} is loaded into ${ep.service}'s environment: OptiLLM then runs in local inference mode and loads each model name from HuggingFace`, hint: `declare the inbound key as ${SECRET.optillmInbound} (passed with --optillm-api-key); ${SECRET.gatewayToOptillm} belongs to the gateway's secrets` }));
       }
     }
     return out;
