@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copyShipped, editYaml, runCli, shippedTexts } from './helpers.js';
+import { planLock } from '../src/app/lock.js';
+import { copyShipped, diagnose, editYaml, load, runCli, shippedTexts, type Texts } from './helpers.js';
 
 const withTts = (t = shippedTexts()) =>
   editYaml(t, 'endpoints.yaml', (d) => d.setIn(['endpoints', 'ep_tts_5000'], { service: 'tts', kind: 'searxng', host: 'mini', port: 5000, bind: '127.0.0.1' }));
@@ -52,4 +53,27 @@ describe('homelab lock', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('reserved');
   });
+});
+
+describe('lock and the port-immutable rule read the ledger alike', () => {
+  // Each case changes one port; `homelab lock` refuses exactly when validate's port-immutable
+  // rule reports the endpoint (both read registry/ledger.ts portStanding).
+  const move = (port: number) => (t: Texts) => editYaml(t, 'endpoints.yaml', (d) => d.setIn(['endpoints', 'ep_searxng_8888', 'port'], port));
+  const ledger = (key: string, value: unknown) => (t: Texts) => editYaml(t, 'ports.lock.yaml', (d) => d.setIn([key], value));
+  const cases: [string, (t: Texts) => Texts, boolean][] = [
+    ['unchanged', (t) => t, false],
+    ['moved without a migration', move(8889), true],
+    ['moved with a migration', (t) => ledger('migrations', [{ service: 'searxng', host: 'mini', from: 8888, to: 8889, reason: 'r' }])(move(8889)(t)), false],
+    ['a migration from a port it never held', (t) => ledger('migrations', [{ service: 'searxng', host: 'mini', from: 7000, to: 8889, reason: 'r' }])(move(8889)(t)), true],
+    ['moved onto a reserved port', (t) => ledger('reserved', [{ host: 'mini', port: 8889, service: 'old', reason: 'r' }])(move(8889)(t)), true],
+    ['moved onto the gateway port', move(4000), true],
+  ];
+  for (const [name, edit, refused] of cases) {
+    it(`${name}: ${refused ? 'both refuse' : 'neither refuses'}`, () => {
+      const reg = load(edit(shippedTexts()));
+      const rule = diagnose(edit(shippedTexts())).filter((d) => d.code === 'port-immutable' && d.pointer === '/endpoints/ep_searxng_8888/port');
+      expect(rule.length > 0).toBe(refused);
+      expect(planLock(reg).refused.length > 0).toBe(refused);
+    });
+  }
 });

@@ -4,6 +4,7 @@
 import { isMap, isSeq, parseDocument, type YAMLSeq } from 'yaml';
 import type { Registry } from '../registry/load.js';
 import { at } from '../registry/at.js';
+import { portStanding } from '../registry/ledger.js';
 import { toPointer, type Diagnostic } from '../core/diagnostic.js';
 
 export interface LockPlan {
@@ -24,32 +25,29 @@ function seqAt(doc: ReturnType<typeof parseDocument>, key: string): YAMLSeq {
 }
 
 export function planLock(reg: Registry): LockPlan {
-  const { ports, reserved, migrations } = reg.ports;
   const plan: LockPlan = { added: [], reserved: [], refused: [], text: reg.sources['ports.lock.yaml'].text };
-  const isLocked = (host: string, port: number, service: string) =>
-    ports.some((p) => p.host === host && p.port === port && p.service === service) ||
-    plan.added.some((p) => p.host === host && p.port === port && p.service === service);
+  const isAdded = (host: string, port: number, service: string) => plan.added.some((p) => p.host === host && p.port === port && p.service === service);
   for (const [id, ep] of Object.entries(reg.endpoints).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (isLocked(ep.host, ep.port, ep.service)) continue;
+    const standing = portStanding(reg.ports, ep);
+    if (standing.isCurrent || isAdded(ep.host, ep.port, ep.service)) continue;
     const pointer = toPointer(['endpoints', id, 'port']);
     const refuse = (message: string, hint: string) => plan.refused.push(at(reg, 'endpoints.yaml', pointer, { code: 'port-immutable', message, hint }));
-    if (reserved.some((r) => r.host === ep.host && r.port === ep.port)) {
+    if (standing.retired) {
       refuse(`port ${ep.host}:${ep.port} is reserved and is never reused`, 'pick a new port');
       continue;
     }
-    const other = ports.find((p) => p.host === ep.host && p.port === ep.port && p.service !== ep.service);
-    if (other) {
-      refuse(`port ${ep.host}:${ep.port} belongs to ${other.service} in the ledger`, 'pick a new port');
+    if (standing.owner) {
+      refuse(`port ${ep.host}:${ep.port} belongs to ${standing.owner.service} in the ledger`, 'pick a new port');
       continue;
     }
-    const previous = ports.filter((p) => p.host === ep.host && p.service === ep.service);
+    const previous = standing.locked;
     if (previous.length) {
-      const m = migrations.find((x) => x.host === ep.host && x.service === ep.service && x.to === ep.port && previous.some((p) => p.port === x.from));
+      const m = standing.migration;
       if (!m) {
         refuse(`${ep.service} on ${ep.host} moved ${previous.map((p) => p.port).join('/')} → ${ep.port} without a migration`, `add {service: ${ep.service}, host: ${ep.host}, from: ${previous[0]!.port}, to: ${ep.port}, reason: …} to migrations, then run lock again`);
         continue;
       }
-      if (!reserved.some((r) => r.host === ep.host && r.port === m.from) && !plan.reserved.some((r) => r.host === ep.host && r.port === m.from)) {
+      if (!reg.ports.reserved.some((r) => r.host === ep.host && r.port === m.from) && !plan.reserved.some((r) => r.host === ep.host && r.port === m.from)) {
         plan.reserved.push({ host: ep.host, port: m.from, service: ep.service, reason: `migrated to ${m.to}: ${m.reason}` });
       }
     }
