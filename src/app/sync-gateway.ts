@@ -10,14 +10,14 @@ import { SECRET } from '../core/secrets.js';
 import { gatewayEndpoint, optillmEndpoint, serviceOfUnit } from '../compile/mesh.js';
 import type { GeneratedFile } from '../compile/render.js';
 import { buildRouteModel } from '../compile/routes.js';
-import { Chalk } from 'chalk';
-import { applyPlan, type SecretsNeed } from '../deploy/apply.js';
-import { planDeploy, type DeployPlan } from '../deploy/plan.js';
+import { Chalk, type ChalkInstance } from 'chalk';
+import { applyPlan, DeployInterrupted, type SecretsNeed } from '../deploy/apply.js';
+import { planDeploy, renderPlan, type DeployPlan } from '../deploy/plan.js';
 import { readFiles, remoteHost, remotePath, sshTransport, type KeyNames, type Remote, type Transport } from '../deploy/remote.js';
 import { routerNames } from '../deploy/verify.js';
 import { gatewayBaseUrl, renderSmokeTable, smoke } from './smoke.js';
 import { UsageError } from '../core/errors.js';
-import { readGeneratedState, writeFileAtomic, writeOutputs } from '../io/outputs.js';
+import { readGeneratedState, withCompileLock, writeFileAtomic, writeOutputs } from '../io/outputs.js';
 import { parseRegistry, type Registry, type RegistryFileName } from '../registry/load.js';
 import { displayPath, readRegistryTexts } from '../registry/read.js';
 import { MlxRegistrySchema, REGISTRY_FILES, type MlxRegistry } from '../registry/schema.js';
@@ -26,6 +26,7 @@ import { hasErrors, normalizeDiagnostics, type Diagnostic } from '../core/diagno
 import { validateRegistry } from '../validate/index.js';
 import { planLock } from './lock.js';
 import { syncMlxRegistry, type MlxSyncReport } from './mlx-sync.js';
+import { renderSyncReport } from './sync-report.js';
 
 export interface SyncOptions {
   registryDir: string;
@@ -224,14 +225,82 @@ export async function deploy(p: SyncPrepared, observed: Observed, o: DeployOptio
   });
 }
 
-/** After a successful deploy: the registry edits and generated/ are written, atomically each. */
-export async function writeLocal(p: SyncPrepared, registryDir: string, outDir: string): Promise<string[]> {
+/**
+ * After a successful deploy: the registry edits and generated/ are written, atomically each,
+ * generated/ under its compile lock (a `homelab compile` running at that moment waits, then
+ * sees the new registry).
+ */
+async function writeLocal(p: SyncPrepared, registryDir: string, outDir: string, onWait: (pid: number) => void): Promise<string[]> {
   const written: string[] = [];
   for (const name of p.changedFiles) {
     await writeFileAtomic(join(registryDir, name), p.texts[name]!);
     written.push(`${displayPath(registryDir)}/${name}`);
   }
-  const state = await readGeneratedState(outDir, p.files);
-  const r = await writeOutputs(outDir, p.files, state);
-  return [...written, ...r.written.map((w) => `${state.dir}/${w}`)];
+  return withCompileLock(outDir, async () => {
+    const state = await readGeneratedState(outDir, p.files);
+    const r = await writeOutputs(outDir, p.files, state);
+    return [...written, ...r.written.map((w) => `${state.dir}/${w}`)];
+  }, { onWait });
+}
+
+export interface SyncRun extends SyncOptions {
+  /** Plan only (against the host, or generated/ when it cannot be reached or with isOffline). */
+  isPlan: boolean;
+  isOffline: boolean;
+  /** Apply without asking. */
+  isYes: boolean;
+  deploy: Omit<DeployOptions, 'log' | 'signal'>;
+}
+
+/** How the pipeline talks to the person running it (the command supplies the terminal). */
+export interface SyncUi {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  color: ChalkInstance;
+  diagnostics: (diagnostics: Diagnostic[]) => void;
+  confirm: (question: string) => Promise<boolean>;
+}
+
+/** Exit statuses of a sync a signal interrupted (it rolled back first): 128 + the signal number. */
+const SIGNALS = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+
+/** MLX registry → registry → validate → compile → plan → (confirm) → transaction on the host → write locally. */
+export async function runSyncGateway(o: SyncRun, ui: SyncUi): Promise<number> {
+  const c = ui.color;
+  const prepared = await prepareSync(o);
+  ui.diagnostics(prepared.diagnostics);
+  if (!isPrepared(prepared)) {
+    ui.err('sync-gateway: stopped before deploying: fix the errors above.\n');
+    return 1;
+  }
+  ui.out(renderSyncReport(prepared, c) + '\n\n');
+  const observed = await observe(prepared, o.outDir, o.isPlan, o.isOffline, o.deploy.transport);
+  if (observed.note) ui.err(`${c.yellow('note:')} ${observed.note}\n`);
+  ui.out(renderPlan(observed.plan, c) + '\n');
+  if (o.isPlan) return 0;
+  const isChange = observed.plan.changes.length > 0;
+  if (isChange && !o.isYes && !(await ui.confirm(`apply to ${observed.plan.host}?`))) {
+    ui.out('not applied.\n');
+    return 1;
+  }
+  // From here a signal rolls back instead of killing the process mid-way.
+  const abort = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (!abort.signal.aborted) ui.err(`\n${sig}: rolling back; wait for the account of what is installed\n`);
+    abort.abort(sig);
+  };
+  for (const s of Object.keys(SIGNALS)) process.on(s, onSignal);
+  try {
+    await deploy(prepared, observed, { ...o.deploy, signal: abort.signal, log: (line) => ui.err(`  ${line}\n`) });
+  } catch (err) {
+    if (!(err instanceof DeployInterrupted)) throw err;
+    ui.err(`homelab: ${err.message}\n`);
+    return SIGNALS[err.signalName as keyof typeof SIGNALS] ?? 130;
+  } finally {
+    for (const s of Object.keys(SIGNALS)) process.off(s, onSignal);
+  }
+  const onWait = (pid: number) => ui.err(`sync-gateway: waiting for a compile (pid ${pid}) writing to ${o.outDir}…\n`);
+  for (const w of await writeLocal(prepared, o.registryDir, o.outDir, onWait)) ui.out(`${c.green('wrote')} ${w}\n`);
+  ui.out(isChange ? `${observed.plan.host}: deployed and verified.\n` : `${observed.plan.host}: nothing to change; the gateway serves this lineup (verified).\n`);
+  return 0;
 }

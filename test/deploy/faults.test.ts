@@ -3,11 +3,12 @@
 // of harness.ts whose stand-ins restart for real. Each scenario ends by checking what the host
 // installs and what the stand-in gateway serves, not only what was printed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deploy, isPrepared, observe, prepareSync, type DeployOptions } from '../../src/app/sync-gateway.js';
+import { Chalk } from 'chalk';
+import { deploy, isPrepared, observe, prepareSync, runSyncGateway, type DeployOptions } from '../../src/app/sync-gateway.js';
 import { DeployInterrupted } from '../../src/deploy/apply.js';
 import { DeployError, RemoteCommandError } from '../../src/core/errors.js';
 import { copyShipped } from '../helpers.js';
@@ -276,4 +277,32 @@ describe('sync-gateway transaction faults (in-process transport)', () => {
     expect(txns().length).toBeGreaterThan(0);
     expect(txns().length).toBeLessThanOrEqual(3);
   });
+});
+
+describe('the whole sync-gateway pipeline, in-process', () => {
+  it('writes generated/ after the verified deploy under the compile lock: a compile holding it is waited for', async () => {
+    const file = join(h.work, 'mlx-pipeline.json');
+    writeFileSync(file, JSON.stringify(withNewModel()));
+    const out = join(repo, 'generated');
+    mkdirSync(out, { recursive: true });
+    const lock = join(out, '.homelab-compile.lock');
+    writeFileSync(lock, `${process.pid}\n`); // a live compile (this very process) holds it
+    const said = { out: '', err: '' };
+    const running = runSyncGateway(
+      {
+        registryDir: join(repo, 'registry'), outDir: out, mlxRegistry: file, isPrune: false, isPlan: false, isOffline: false, isYes: true,
+        deploy: { verifyTimeoutMs: 4000, deadlineS: 60, restartTimeoutS: 10, pollMs: 100, transport: localTransport() },
+      },
+      { out: (t) => void (said.out += t), err: (t) => void (said.err += t), color: new Chalk({ level: 0 }), diagnostics: () => {}, confirm: async () => true },
+    );
+    await until(() => said.err.includes('waiting for a compile'));
+    // The host already serves the new lineup; generated/ has not been touched while the lock is held.
+    expect(await served(h)).toContain(NEW);
+    expect(existsSync(join(out, 'manifest.json')) && readFileSync(join(out, 'manifest.json'), 'utf8').includes(NEW)).toBe(false);
+    rmSync(lock);
+    expect(await running).toBe(0);
+    expect(said.out).toContain('mini: deployed and verified.');
+    expect(readFileSync(join(out, 'mini/litellm-orch/router.yaml'), 'utf8')).toContain(NEW);
+    expect(existsSync(lock)).toBe(false);
+  }, 60_000);
 });
