@@ -119,11 +119,3 @@ export function sortedEndpoints(reg: Registry, isOnlyActive = false): [string, E
     .filter(([, ep]) => !isOnlyActive || isActive(ep))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
-
-export function byKey<T>(key: (x: T) => string): (a: T, b: T) => number {
-  return (a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
-  };
-}

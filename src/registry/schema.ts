@@ -380,7 +380,6 @@ export function isEnsembleRow(row: Pick<Handle, 'endpoint' | 'selector' | 'membe
 export type Settings = z.infer<typeof SettingsFileSchema>;
 export type PortsLock = z.infer<typeof PortsLockFileSchema>;
 export type MlxRegistry = z.infer<typeof MlxRegistrySchema>;
-export type MlxModelEntry = z.infer<typeof MlxModelEntrySchema>;
 
 /** The registry files, their schema and format; the order is the load order. */
 export const REGISTRY_FILES = [
