@@ -4,12 +4,9 @@
 // unknown or repeated flag, --help, --against, a bad --format) is left to main.ts, and so is any
 // thrown error: output is held back until the command returns, so a fallback prints only once.
 // Both commands only read, so running one again through main.ts changes nothing on disk.
-import type { Format } from './report.js';
+import { DEFAULTS, FORMATS, type Format } from './defaults.js';
 import type { Recorded } from './result-cache.js';
 
-// The same defaults main.ts gives commander (test/fast-path.test.ts compares the two paths).
-const DEFAULTS = { registry: 'registry', out: 'generated', format: 'text' as Format };
-const FORMATS: readonly string[] = ['text', 'json', 'github'];
 
 export type FastCommand =
   | { verb: 'validate'; options: { registry: string; out: string; format: Format } }
@@ -40,7 +37,7 @@ export function parseFast(argv: readonly string[]): FastCommand | undefined {
   const out = seen.get('--out') ?? DEFAULTS.out;
   if (verb === 'compile') return seen.has('--check') ? { verb, options: { registry, out, check: true } } : undefined;
   const format = seen.get('--format') ?? DEFAULTS.format;
-  if (!FORMATS.includes(format)) return undefined;
+  if (!(FORMATS as readonly string[]).includes(format)) return undefined;
   return { verb, options: { registry, out, format: format as Format } };
 }
 

@@ -4,7 +4,8 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { DeployError, InternalError, RemoteCommandError, UsageError } from '../core/errors.js';
-import { FORMATS, printFailure, wantsJson } from './report.js';
+import { printFailure, wantsJson } from './report.js';
+import { DEFAULTS, FORMATS } from './defaults.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -20,7 +21,7 @@ const commands = {
   import: () => import('./commands/import.js'),
 };
 
-const registryOption = () => new Option('--registry <dir>', 'registry directory').default('registry');
+const registryOption = () => new Option('--registry <dir>', 'registry directory').default(DEFAULTS.registry);
 
 function run(action: () => Promise<number>): Promise<void> {
   return action().then((code) => {
@@ -39,7 +40,7 @@ export function buildProgram(): Command {
     .command('compile')
     .description('write every generated file of the mesh')
     .addOption(registryOption())
-    .option('--out <dir>', 'output directory', 'generated')
+    .option('--out <dir>', 'output directory', DEFAULTS.out)
     .option('--check', 'write nothing; exit 1 listing each file that would change')
     .action((o) => run(async () => (await commands.compile()).compileCmd(o)));
 
@@ -47,8 +48,8 @@ export function buildProgram(): Command {
     .command('validate')
     .description('run every rule over the registry and the generated files')
     .addOption(registryOption())
-    .option('--out <dir>', 'generated directory to check for drift', 'generated')
-    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
+    .option('--out <dir>', 'generated directory to check for drift', DEFAULTS.out)
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default(DEFAULTS.format))
     .option('--against <git-ref>', 'also compare ports and handles with the registry at this git ref')
     .action((o) => run(async () => (await commands.validate()).validateCmd(o)));
 
@@ -71,7 +72,7 @@ export function buildProgram(): Command {
     .description("read the Studio's MLX registry, recompile, and push the gateway's files over ssh with health checks and rollback")
     .addOption(registryOption())
     .option('--mlx-registry <file>', "the Studio's MLX registry.json (default: settings.yaml sync.mlx_registry)")
-    .option('--out <dir>', 'output directory', 'generated')
+    .option('--out <dir>', 'output directory', DEFAULTS.out)
     .option('--plan', 'show the plan and stop (exit 0)')
     .option('--offline', 'with --plan: plan against generated/ without contacting the host')
     .option('--yes', 'apply without asking')
@@ -117,7 +118,7 @@ export function buildProgram(): Command {
     .option('--optillm-env <file>', "OptiLLM's selector env (OPTILLM_<HANDLE>_MODEL=…)")
     .option('--out <dir>', 'registry directory to write', 'registry')
     .option('--force', 'overwrite the registry files of an existing directory')
-    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default(DEFAULTS.format))
     .action((o) => run(async () => (await commands.import()).importCmd(o)));
 
   return program;

@@ -4,9 +4,8 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { RunCode } from '../core/codes.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { hasErrors } from '../core/diagnostic.js';
+import type { Format } from './defaults.js';
 
-export type Format = 'text' | 'json' | 'github';
-export const FORMATS: readonly Format[] = ['text', 'json', 'github'];
 
 export function colorFor(stream: NodeJS.WriteStream): ChalkInstance {
   const isNoColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';

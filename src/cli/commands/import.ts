@@ -1,7 +1,8 @@
 import { importRegistry, type ImportOptions } from '../../app/import.js';
 import { UsageError } from '../../core/errors.js';
 import { hasErrors } from '../../core/diagnostic.js';
-import { printDiagnostics, type Format } from '../report.js';
+import { printDiagnostics } from '../report.js';
+import type { Format } from '../defaults.js';
 import { colorFor } from '../report.js';
 
 /** Read a hand-written mesh, write a registry, then validate it: exit 1 when either finds errors. */

@@ -1,6 +1,7 @@
 import { checkRegistry } from '../../app/check.js';
 import { hasErrors, normalizeDiagnostics } from '../../core/diagnostic.js';
-import { printDiagnostics, type Format } from '../report.js';
+import { printDiagnostics } from '../report.js';
+import type { Format } from '../defaults.js';
 
 export interface ValidateOptions {
   registry: string;
