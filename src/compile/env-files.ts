@@ -4,6 +4,7 @@
 import type { Registry } from '../registry/load.js';
 import type { Endpoint } from '../registry/schema.js';
 import { runtimeEnvFile, type Layout } from './layout.js';
+import { kindFacts } from '../kinds/index.js';
 import { baseUrl, gatewayEndpoint, isActive, serviceUrl, sortedEndpoints, unitName } from './mesh.js';
 import { renderEnv, type GeneratedFile } from './render.js';
 import { gatewayClientUrl } from './clients.js';
@@ -106,7 +107,8 @@ function runtimeEnvFiles(reg: Registry): GeneratedFile[] {
     const file = runtimeEnvFile(ep);
     if (!file || reg.hosts[ep.host]?.os !== 'linux') continue;
     const vars: Record<string, string> = { ...(ep.run!.environment ?? {}) };
-    if (ep.run!.device) vars.OV_DEVICE = ep.run!.device;
+    const deviceVariable = kindFacts(ep.kind).runtimeEnv?.deviceVariable;
+    if (ep.run!.device && deviceVariable) vars[deviceVariable] = ep.run!.device;
     files.push({
       path: file.path,
       content: renderEnv(vars, `Runtime settings of ${ep.service} (${ep.kind}), loaded by ${unitName(ep)}.service.`),

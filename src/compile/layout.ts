@@ -3,6 +3,7 @@
 import type { Registry } from '../registry/load.js';
 import type { Endpoint } from '../registry/schema.js';
 import { gatewayEndpoint, homeDir, optillmEndpoint, unitName } from './mesh.js';
+import { kindFacts } from '../kinds/index.js';
 
 export interface Layout {
   gatewayHost: string;
@@ -43,7 +44,7 @@ export const MCP_REGISTRY_INSTALL = '/etc/homelab-llm/mcp-registry.json';
  * /etc/homelab-llm/ov-server.env), written by homelab and loaded by the service's unit.
  */
 export function runtimeEnvFile(ep: Endpoint): { path: string; install: string } | undefined {
-  if (ep.kind !== 'openvino' || !ep.run) return undefined;
+  if (!kindFacts(ep.kind).runtimeEnv || !ep.run) return undefined;
   const unit = unitName(ep);
   return { path: `${ep.host}/${unit}/env`, install: `/etc/homelab-llm/${unit}.env` };
 }

@@ -4,7 +4,8 @@
 import type { Registry } from '../registry/load.js';
 import type { Endpoint } from '../registry/schema.js';
 import { layout, runtimeEnvFile, SECRET, type Layout } from './layout.js';
-import { DEFAULT_UV, gatewayEndpoint, homeDir, isActive, isLoopbackBind, OPTIONAL_UNIT_KINDS, sortedEndpoints, UNIT_KINDS, unitName } from './mesh.js';
+import { DEFAULT_UV, gatewayEndpoint, homeDir, isActive, isLoopbackBind, sortedEndpoints, unitName } from './mesh.js';
+import { kindFacts } from '../kinds/index.js';
 import { HEADER_TEXT, refuseLineBreaks, type GeneratedFile } from './render.js';
 import { InternalError } from '../errors.js';
 import { gatewayUrlFromOptillm } from './routes.js';
@@ -51,7 +52,7 @@ function quoteWord(escaped: string): string {
 /** The launch of one service, from which its unit is rendered and optillm-launch is checked. */
 export function serviceLaunch(reg: Registry, id: string, ep: Endpoint, lay: Layout = layout(reg)): Launch | undefined {
   const run = ep.run;
-  if (!run || !(UNIT_KINDS.includes(ep.kind) || OPTIONAL_UNIT_KINDS.includes(ep.kind))) return undefined;
+  if (!run || kindFacts(ep.kind).unit === 'never') return undefined;
   const uv = run.uv ?? DEFAULT_UV;
   const unit = unitName(ep);
   const secrets = reg.settings.secrets[ep.service];
@@ -191,13 +192,6 @@ function hardening(reg: Registry, ep: Endpoint, launch: Launch): Directive[] {
   return d;
 }
 
-const DESCRIPTION: Partial<Record<Endpoint['kind'], string>> = {
-  litellm: 'LiteLLM gateway',
-  optillm: 'OptiLLM optimization proxy',
-  openvino: 'OpenVINO model server',
-  'open-webui': 'Open WebUI',
-};
-
 function renderUnit(sections: [string, Directive[]][]): string {
   const out = [`# ${HEADER_TEXT}`];
   sections.forEach(([name, directives], i) => {
@@ -240,7 +234,7 @@ export function emitSystemdUnits(reg: Registry, lay: Layout = layout(reg)): Gene
       ...hardening(reg, ep, launch),
     ];
     const content = renderUnit([
-      ['Unit', [['Description', `${DESCRIPTION[ep.kind] ?? ep.service} (${ep.service}, ${ep.bind}:${ep.port})`], ...unitDeps]],
+      ['Unit', [['Description', `${kindFacts(ep.kind).description} (${ep.service}, ${ep.bind}:${ep.port})`], ...unitDeps]],
       ['Service', service],
       ['Install', [['WantedBy', 'multi-user.target']]],
     ]);

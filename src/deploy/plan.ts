@@ -8,7 +8,7 @@ import type { GeneratedFile } from '../compile/render.js';
 import { isActive, unitName } from '../compile/mesh.js';
 import { UNIT_DIR } from '../compile/systemd-units.js';
 import type { Registry } from '../registry/load.js';
-import type { EndpointKind } from '../registry/schema.js';
+import { kindFacts } from '../kinds/index.js';
 import { findSecrets, mayHoldSecret } from '../validate/rules/secret-literal.js';
 
 export interface FileChange {
@@ -33,13 +33,11 @@ export interface DeployPlan {
   unmanaged: string[];
 }
 
-/** Backends first, then the gateway, then OptiLLM (it calls the gateway back). */
-const KIND_ORDER: EndpointKind[] = ['openvino', 'mlx', 'afm', 'searxng', 'litellm', 'optillm', 'open-webui', 'optillm-local'];
-
+/** Each kind's restart rank: backends first, then the gateway, then OptiLLM (it calls the gateway back). */
 export function unitOrder(reg: Registry): string[] {
   return Object.values(reg.endpoints)
     .filter(isActive)
-    .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || (a.service < b.service ? -1 : 1))
+    .sort((a, b) => kindFacts(a.kind).restartRank - kindFacts(b.kind).restartRank || (a.service < b.service ? -1 : 1))
     .map(unitName);
 }
 

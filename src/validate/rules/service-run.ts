@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostic.js';
-import { isActive, UNIT_KINDS } from '../../compile/mesh.js';
+import { isActive } from '../../compile/mesh.js';
+import { kindFacts } from '../../kinds/index.js';
 import { toPointer } from '../diagnostic.js';
 import { at, type Rule } from '../context.js';
 
@@ -11,7 +12,7 @@ export const serviceRun: Rule = {
   check({ reg }) {
     const out: Diagnostic[] = [];
     for (const [id, ep] of Object.entries(reg.endpoints)) {
-      if (!isActive(ep) || !UNIT_KINDS.includes(ep.kind) || reg.hosts[ep.host]?.os !== 'linux' || ep.run) continue;
+      if (!isActive(ep) || kindFacts(ep.kind).unit !== 'always' || reg.hosts[ep.host]?.os !== 'linux' || ep.run) continue;
       out.push(at(reg, 'endpoints.yaml', toPointer(['endpoints', id]), { code, message: `${ep.service} (${ep.kind}) is active on ${ep.host} but has no run details, so no unit can be written`, hint: 'add run: {user: <service user>, workdir: <absolute path>}' }));
     }
     return out;
