@@ -4,7 +4,7 @@
 import type { Registry } from '../registry/load.js';
 import { layout, SECRET, type Layout } from './layout.js';
 import { selectorVar, serviceUrl } from './mesh.js';
-import { renderYaml, sortKeys, type GeneratedFile } from './render.js';
+import { fill, renderYaml, sortKeys, type GeneratedFile } from './render.js';
 import type { Deployment, GatewayEntry, RouteModel, Target } from './routes.js';
 
 /** Top-level router.yaml blocks compile writes itself; `include` would make LiteLLM read other files. */
@@ -160,12 +160,5 @@ export function routerConfig(reg: Registry, routes: RouteModel): Record<string, 
 }
 
 export function emitLitellmRouter(reg: Registry, routes: RouteModel, lay: Layout = layout(reg)): GeneratedFile {
-  return {
-    path: lay.router.path,
-    content: renderYaml(routerConfig(reg, routes)),
-    host: lay.gatewayHost,
-    install: lay.router.install,
-    unit: lay.gatewayUnit,
-    mode: '0644',
-  };
+  return fill(lay.router, renderYaml(routerConfig(reg, routes)));
 }

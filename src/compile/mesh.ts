@@ -67,6 +67,11 @@ export function optillmEndpoint(reg: Registry): Endpoint | undefined {
   return reg.endpoints[reg.settings.optillm.endpoint];
 }
 
+/** The active Open WebUI endpoint on `host` (the one settings.yaml clients.open-webui configures), with its id. */
+export function openWebuiEndpoint(reg: Registry, host: string): [string, Endpoint] | undefined {
+  return Object.entries(reg.endpoints).find(([, e]) => e.kind === 'open-webui' && e.host === host && isActive(e));
+}
+
 /** The gateway's host: where router.yaml, env files and units are installed. */
 export function gatewayHost(reg: Registry): string | undefined {
   return gatewayEndpoint(reg)?.host;

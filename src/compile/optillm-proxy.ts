@@ -5,7 +5,7 @@ import type { Registry } from '../registry/load.js';
 import type { Endpoint } from '../registry/schema.js';
 import { SECRET, type Layout } from './layout.js';
 import { gatewayEndpoint } from './mesh.js';
-import { renderYaml, type GeneratedFile } from './render.js';
+import { fill, renderYaml, type GeneratedFile } from './render.js';
 import { gatewayUrlFromOptillm } from './routes.js';
 
 export function proxyConfig(reg: Registry, gw: Endpoint): Record<string, unknown> {
@@ -27,15 +27,6 @@ export function proxyConfig(reg: Registry, gw: Endpoint): Record<string, unknown
 
 export function emitOptillmProxy(reg: Registry, lay: Layout): GeneratedFile[] {
   const gw = gatewayEndpoint(reg);
-  if (!gw) return [];
-  return [
-    {
-      path: lay.proxyConfig.path,
-      content: renderYaml(proxyConfig(reg, gw)),
-      host: lay.optillmHost,
-      install: lay.proxyConfig.install,
-      unit: lay.optillmUnit,
-      mode: '0644',
-    },
-  ];
+  if (!gw || !lay.proxyConfig) return [];
+  return [fill(lay.proxyConfig, renderYaml(proxyConfig(reg, gw)))];
 }

@@ -3,10 +3,10 @@
 // EnvironmentFile= of the service's own secrets file; relaxations only as typed choices.
 import type { Registry } from '../registry/load.js';
 import type { Endpoint } from '../registry/schema.js';
-import { layout, runtimeEnvFile, SECRET, type Layout } from './layout.js';
-import { DEFAULT_UV, gatewayEndpoint, homeDir, isActive, isLoopbackBind, sortedEndpoints, unitName } from './mesh.js';
+import { layout, SECRET, type Layout } from './layout.js';
+import { DEFAULT_UV, gatewayEndpoint, homeDir, isLoopbackBind, sortedEndpoints, unitName } from './mesh.js';
 import { kindFacts } from '../kinds/index.js';
-import { HEADER_TEXT, refuseLineBreaks, type GeneratedFile } from './render.js';
+import { fill, HEADER_TEXT, refuseLineBreaks, type GeneratedFile } from './render.js';
 import { InternalError } from '../errors.js';
 import { gatewayUrlFromOptillm } from './routes.js';
 
@@ -25,9 +25,6 @@ export interface Launch {
   /** Secret variables the service needs: the unit refuses to start while one is unset or empty. */
   requiredSecrets: { names: string[]; file: string };
 }
-
-/** Where the units are installed (daemon-reload is needed after a change there). */
-export const UNIT_DIR = '/etc/systemd/system';
 
 /** The ranges a LAN-facing service may talk to besides loopback: private networks, never the internet. */
 const LAN_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fd00::/8', 'link-local'];
@@ -57,7 +54,7 @@ export function serviceLaunch(reg: Registry, id: string, ep: Endpoint, lay: Layo
   const unit = unitName(ep);
   const secrets = reg.settings.secrets[ep.service];
   const hostPort = ['--host', ep.bind, '--port', String(ep.port)];
-  const runtimeEnv = runtimeEnvFile(ep);
+  const runtimeEnv = lay.runtimeEnvs[id];
   // A service with a runtime env file gets its settings (run.environment, the device) from there.
   const environment: Record<string, string> = { ...(runtimeEnv ? {} : run.environment ?? {}), UV_CACHE_DIR: `/var/cache/${unit}/uv` };
   const environmentFiles: string[] = runtimeEnv ? [runtimeEnv.install] : [];
@@ -210,8 +207,9 @@ export function emitSystemdUnits(reg: Registry, lay: Layout = layout(reg)): Gene
   const files: GeneratedFile[] = [];
   const gw = gatewayEndpoint(reg);
   for (const [id, ep] of sortedEndpoints(reg, true)) {
-    const launch = serviceLaunch(reg, id, ep, lay);
-    if (!launch || !isActive(ep) || reg.hosts[ep.host]?.os !== 'linux') continue;
+    const entry = lay.units[id];
+    const launch = entry && serviceLaunch(reg, id, ep, lay);
+    if (!entry || !launch) continue;
     const run = ep.run!;
     const unitDeps: Directive[] = [];
     // OptiLLM calls the gateway back: start it after the gateway when both live on this host.
@@ -238,14 +236,7 @@ export function emitSystemdUnits(reg: Registry, lay: Layout = layout(reg)): Gene
       ['Service', service],
       ['Install', [['WantedBy', 'multi-user.target']]],
     ]);
-    files.push({
-      path: `${ep.host}/systemd/${launch.unit}.service`,
-      content,
-      host: ep.host,
-      install: `${UNIT_DIR}/${launch.unit}.service`,
-      unit: launch.unit,
-      mode: '0644',
-    });
+    files.push(fill(entry, content));
   }
   return files;
 }
