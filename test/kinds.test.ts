@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { probeTargets } from '../src/app/health.js';
 import { compileAll } from '../src/compile/index.js';
 import { planDeploy } from '../src/deploy/plan.js';
+import { isViaOptillm } from '../src/compile/routes.js';
 import { kindOfEndpointRef } from '../src/import/mesh-inputs.js';
 import { ENDPOINT_KINDS, isModelKind, KINDS, kindFacts, MODEL_KINDS_IN_WORDS, type EndpointKind } from '../src/kinds/index.js';
 import type { Registry } from '../src/registry/load.js';
@@ -79,6 +80,19 @@ describe('one record per endpoint kind', () => {
     // The shipped registry's models carry their kind's prefix.
     const reg = shipped();
     for (const [id, m] of Object.entries(reg.models)) if (m.endpoint) expect(id.startsWith(kindFacts(reg.endpoints[m.endpoint]!.kind).handlePrefix!), id).toBe(true);
+  });
+
+  it('only the kinds marked for it have their model handles routed through OptiLLM by the mesh default', () => {
+    for (const k of ENDPOINT_KINDS) {
+      const reg = withEndpoint(k);
+      reg.settings = { ...reg.settings, optillm: { ...reg.settings.optillm, route_via_optillm: true } };
+      const [id] = Object.keys(reg.models);
+      reg.models[id!] = { ...reg.models[id!]!, endpoint: 'ep_probe_7777' };
+      expect(isViaOptillm(reg, id!), k).toBe(kindFacts(k).mayRouteViaOptillm);
+      // Only a model can be sent to OptiLLM as a model.
+      if (kindFacts(k).mayRouteViaOptillm) expect(isModelKind(k), k).toBe(true);
+    }
+    expect(kindFacts('mlx').mayRouteViaOptillm).toBe(true);
   });
 
   it('unit policy: a unit is written unless never; run details are demanded only for always', () => {

@@ -6,7 +6,7 @@
 import { SECRET } from '../compile/layout.js';
 import { parseOptillmModel } from '../compile/optillm.js';
 import { splitSelector } from '../compile/routes.js';
-import { ENDPOINT_KINDS, kindFacts, type EndpointKind } from '../kinds/index.js';
+import { ENDPOINT_KINDS, kindFacts, VIA_OPTILLM_HANDLES, type EndpointKind } from '../kinds/index.js';
 import { LitellmSettingsSchema, RouterSettingsSchema } from '../registry/schema.js';
 import type { Diagnostic } from '../validate/diagnostic.js';
 import { CALL_PARAMS, CARRIED, carryRetryPolicy, KEY_PLACEHOLDERS, PASSTHROUGH_BLOCKS, READ_BLOCKS } from './carry.js';
@@ -435,7 +435,7 @@ export function importMesh(inputs: ImportInputs): ImportResult {
     const via = viaOptillm.get(name);
     for (const d of byName.get(via?.direct ?? name)!) {
       const b = backendOf(d)!;
-      if (b.ep.kind === 'mlx') reachers.set(b, [...(reachers.get(b) ?? []), { name, via: !!via }]);
+      if (kindFacts(b.ep.kind!).mayRouteViaOptillm) reachers.set(b, [...(reachers.get(b) ?? []), { name, via: !!via }]);
     }
   }
   const routeOf = new Map<Backend, boolean>();
@@ -474,10 +474,10 @@ export function importMesh(inputs: ImportInputs): ImportResult {
       const route = routeOf.get(b);
       pushHandle({ handle: b.id, ...(route !== undefined && route !== routeVia ? { via_optillm: route } : {}) });
     }
-    const isMlx = backendOf(list[0]!)!.ep.kind === 'mlx';
-    if (via && (via.prefix !== directPrefix || !isMlx)) {
-      const reason = isMlx ? `its call-back prefix "${via.prefix}" differs from the mesh's "${directPrefix}"` : 'the registry routes only mlx-* handles through OptiLLM';
-      report(list[0]!.at, { code: IMPORT_CODES.unsupported, message: `"${name}" reaches its backend through OptiLLM, but ${reason}: it is imported going ${isMlx ? `through OptiLLM with the mesh's call-back prefix` : 'straight to its backend'}`, hint: isMlx ? 'settings.yaml optillm.direct_prefix is one prefix for the whole mesh' : 'an ensemble (opt-* handle) is how the registry sends other backends through OptiLLM' });
+    const isViaAllowed = kindFacts(backendOf(list[0]!)!.ep.kind!).mayRouteViaOptillm;
+    if (via && (via.prefix !== directPrefix || !isViaAllowed)) {
+      const reason = isViaAllowed ? `its call-back prefix "${via.prefix}" differs from the mesh's "${directPrefix}"` : `the registry routes only ${VIA_OPTILLM_HANDLES} handles through OptiLLM`;
+      report(list[0]!.at, { code: IMPORT_CODES.unsupported, message: `"${name}" reaches its backend through OptiLLM, but ${reason}: it is imported going ${isViaAllowed ? `through OptiLLM with the mesh's call-back prefix` : 'straight to its backend'}`, hint: isViaAllowed ? 'settings.yaml optillm.direct_prefix is one prefix for the whole mesh' : 'an ensemble (opt-* handle) is how the registry sends other backends through OptiLLM' });
       unsupported.push({ name, reason });
     }
   }

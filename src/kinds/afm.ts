@@ -5,6 +5,7 @@ export const afm = {
   name: 'afm',
   description: 'Apple Foundation Models server',
   handlePrefix: 'afm-',
+  mayRouteViaOptillm: false,
   unit: 'never',
   defaultUnit: null,
   isLoopbackOnly: false,

@@ -34,6 +34,12 @@ export function isModelKind(kind: EndpointKind): boolean {
   return KINDS[kind].handlePrefix !== null;
 }
 
+/** The kinds whose model handles may be routed through OptiLLM as a model. */
+export const VIA_OPTILLM_KINDS: readonly EndpointKind[] = ENDPOINT_KINDS.filter((k) => KINDS[k].mayRouteViaOptillm);
+
+/** Those kinds' handles in words: "mlx-*". */
+export const VIA_OPTILLM_HANDLES = VIA_OPTILLM_KINDS.map((k) => `${KINDS[k].handlePrefix}*`).join(', ');
+
 /**
  * The kinds that serve models, in the order diagnostics name them ("mlx, openvino or afm"). The
  * set comes from the records (test/kinds.test.ts holds them equal); the order is wording only.

@@ -5,6 +5,7 @@ export const litellm = {
   name: 'litellm',
   description: 'LiteLLM gateway',
   handlePrefix: null,
+  mayRouteViaOptillm: false,
   unit: 'always',
   // The unit's name since before homelab: operators' habits and scripts call it so.
   defaultUnit: 'litellm-orch',

@@ -6,6 +6,9 @@ export const mlx = {
   description: 'MLX model server',
   handlePrefix: 'mlx-',
   // launchd on the Studio runs it (mlxctl), not systemd.
+  // The mesh's choice: an MLX handle may run OptiLLM's techniques over its one model (mlxctl's
+  // router-mlx-* call-back entries did the same before homelab).
+  mayRouteViaOptillm: true,
   unit: 'never',
   defaultUnit: null,
   isLoopbackOnly: false,

@@ -6,6 +6,7 @@ export const openWebui = {
   description: 'Open WebUI',
   handlePrefix: null,
   // homelab writes its unit when the endpoint says how to run it; else it runs in a container.
+  mayRouteViaOptillm: false,
   unit: 'with-run-details',
   defaultUnit: null,
   isLoopbackOnly: false,

@@ -5,6 +5,7 @@ export const openvino = {
   name: 'openvino',
   description: 'OpenVINO model server',
   handlePrefix: 'ov-',
+  mayRouteViaOptillm: false,
   unit: 'always',
   defaultUnit: null,
   isLoopbackOnly: false,

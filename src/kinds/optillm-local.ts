@@ -5,6 +5,7 @@ export const optillmLocal = {
   name: 'optillm-local',
   description: 'OptiLLM with local inference',
   handlePrefix: null,
+  mayRouteViaOptillm: false,
   unit: 'never',
   defaultUnit: null,
   // The same server as the proxy (optillm/server.py): the same reason to stay off the LAN.

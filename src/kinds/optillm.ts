@@ -5,6 +5,7 @@ export const optillm = {
   name: 'optillm',
   description: 'OptiLLM optimization proxy',
   handlePrefix: null,
+  mayRouteViaOptillm: false,
   unit: 'always',
   defaultUnit: null,
   // Versions before 0.3.12 bound 0.0.0.0 whatever --host said (optillm/server.py parse_args):

@@ -6,6 +6,7 @@ export const searxng = {
   description: 'SearXNG web search',
   handlePrefix: null,
   // It runs in its own container on the Mini.
+  mayRouteViaOptillm: false,
   unit: 'never',
   defaultUnit: null,
   // Its JSON API has no authentication: only the local callers may reach it.

@@ -21,6 +21,11 @@ export interface EndpointKindFacts<Name extends string = string> {
    * serves no models (models.yaml may point only at kinds with a prefix).
    */
   readonly handlePrefix: string | null;
+  /**
+   * Its model handles may go through OptiLLM as a model (settings.yaml optillm.route_via_optillm,
+   * a row's via_optillm); the other model kinds always go straight to their backend.
+   */
+  readonly mayRouteViaOptillm: boolean;
   /** Whether homelab writes this kind's systemd unit. */
   readonly unit: UnitPolicy;
   /** The unit name when `run.unit` is not set; null: the service name. */

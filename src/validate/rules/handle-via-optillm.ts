@@ -1,3 +1,4 @@
+import { kindFacts, VIA_OPTILLM_HANDLES, VIA_OPTILLM_KINDS } from '../../kinds/index.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { at, type Rule } from '../context.js';
 
@@ -12,10 +13,10 @@ export const handleViaOptillm: Rule = {
   check({ reg }) {
     const out: Diagnostic[] = [];
     reg.handles.forEach((row, i) => {
-      if (row.via_optillm === undefined || row.handle.startsWith('mlx-')) return;
+      if (row.via_optillm === undefined || VIA_OPTILLM_KINDS.some((k) => row.handle.startsWith(kindFacts(k).handlePrefix!))) return;
       out.push(at(reg, 'handles.jsonl', `/${i}/via_optillm`, {
         code,
-        message: `"via_optillm" is set on "${row.handle}", but only mlx-* handles can be routed through OptiLLM as a model`,
+        message: `"via_optillm" is set on "${row.handle}", but only ${VIA_OPTILLM_HANDLES} handles can be routed through OptiLLM as a model`,
         hint: row.handle.startsWith('opt-') ? 'remove it: an opt-* ensemble always runs in OptiLLM' : 'remove it: this handle always goes straight to its backend',
       }));
     });
