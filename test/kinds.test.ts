@@ -1,7 +1,7 @@
 // The endpoint-kind records (src/kinds/) say what they mean: each fact is checked through the
 // consumer that acts on it (the schema, exposure-lan, endpoint-id, service-run, the systemd
 // emitter, the deploy plan, health, import), so a wrong fact fails here, not only a changed table.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { probeTargets } from '../src/app/health.js';
@@ -36,6 +36,17 @@ describe('one record per endpoint kind', () => {
     expect(enums).toEqual([[...ENDPOINT_KINDS]]);
     expect(Object.keys(KINDS).sort()).toEqual([...ENDPOINT_KINDS].sort());
     for (const k of ENDPOINT_KINDS) expect(kindFacts(k).name).toBe(k);
+  });
+
+  it('src/kinds/ is the ground floor: its files import only each other', () => {
+    const dir = join(ROOT, 'src/kinds');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+    expect(files.length).toBe(ENDPOINT_KINDS.length + 2); // a file per kind, types.ts, index.ts
+    for (const f of files) {
+      const imports = [...readFileSync(join(dir, f), 'utf8').matchAll(/^\s*(?:import|export)\b[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]!);
+      for (const spec of imports) expect(spec, `${f} imports ${spec}`).toMatch(/^\.\/[a-z-]+\.js$/);
+    }
+    for (const k of ENDPOINT_KINDS) expect(files, k).toContain(`${k}.ts`);
   });
 
   it('restarts put every backend before the gateway, and the gateway before OptiLLM and Open WebUI (they call it back)', () => {

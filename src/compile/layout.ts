@@ -3,6 +3,7 @@
 // entry exists exactly when compile emits the file; emitters fill entries with content, and
 // deploy, the manifest, sync-gateway and the rules read these facts from here, never recompute them.
 import type { Registry } from '../registry/load.js';
+import type { Host } from '../registry/schema.js';
 import { gatewayEndpoint, homeDir, openWebuiEndpoint, optillmEndpoint, sortedEndpoints, unitName } from './mesh.js';
 import { kindFacts } from '../kinds/index.js';
 
@@ -94,6 +95,14 @@ export const INSTALL_MODE = '0644';
 
 export const MANIFEST_PATH = 'manifest.json';
 
+/**
+ * OptiLLM's own directory: its proxy plugin reads ~/.optillm/proxy_config.yaml
+ * (optillm/plugins/proxy/config.py, v0.3.12), so its unit binds this directory back into its home.
+ */
+export function optillmDir(host: Host | undefined, user: string): string {
+  return `${homeDir(host, user)}/.optillm`;
+}
+
 function installed(role: OutputRole, path: string, host: string, install: string, unit?: string): InstalledEntry {
   return { role, path, host, install, ...(unit ? { unit } : {}), mode: INSTALL_MODE };
 }
@@ -106,7 +115,7 @@ export function layout(reg: Registry): Layout {
   const gwConfig = `${gw?.run?.workdir ?? `/opt/${gatewayUnit}`}/config`;
   const optillmHost = opt?.host ?? gatewayHost;
   const optillmUnit = opt ? unitName(opt) : 'optillm-proxy';
-  const optillmHome = homeDir(reg.hosts[optillmHost], opt?.run?.user ?? 'optillm');
+  const optillmConfigDir = optillmDir(reg.hosts[optillmHost], opt?.run?.user ?? 'optillm');
   // Units and runtime env files: for the active endpoints on Linux hosts that say how they run.
   const units: Record<string, InstalledEntry> = {};
   const runtimeEnvs: Record<string, InstalledEntry> = {};
@@ -129,7 +138,7 @@ export function layout(reg: Registry): Layout {
     optillmUnit,
     // The gateway reads the selectors (router.yaml's os.environ/), so they live on its host.
     selectorEnv: installed('selector-env', `${gatewayHost}/${optillmUnit}/env`, gatewayHost, `/etc/${optillmUnit}/env`, gatewayUnit),
-    ...(gw ? { proxyConfig: installed('proxy-config', `${optillmHost}/${optillmUnit}/proxy_config.yaml`, optillmHost, `${optillmHome}/.optillm/proxy_config.yaml`, optillmUnit) } : {}),
+    ...(gw ? { proxyConfig: installed('proxy-config', `${optillmHost}/${optillmUnit}/proxy_config.yaml`, optillmHost, `${optillmConfigDir}/proxy_config.yaml`, optillmUnit) } : {}),
     mcpRegistry: installed('mcp-registry', `${gatewayHost}/mcp-registry.json`, gatewayHost, MCP_REGISTRY_INSTALL),
     ...(webui && gw ? { openWebuiEnv: installed('open-webui-env', `${webui.host}/open-webui/env`, webui.host, webui.env_file, webuiEp ? units[webuiEp[0]]?.unit : undefined) } : {}),
     ...(tinyagents ? { tinyagentsEnv: { role: 'tinyagents-env', path: 'clients/tinyagents.env' }, tinyagentsAgent: { role: 'tinyagents-agent', path: 'clients/tinyagents/agent.json' } } : {}),

@@ -3,7 +3,7 @@
 // EnvironmentFile= of the service's own secrets file; relaxations only as typed choices.
 import type { Registry } from '../registry/load.js';
 import type { Endpoint } from '../registry/schema.js';
-import { layout, SECRET, type Layout } from './layout.js';
+import { layout, optillmDir, SECRET, type Layout } from './layout.js';
 import { DEFAULT_UV, gatewayEndpoint, homeDir, isLoopbackBind, sortedEndpoints, unitName } from './mesh.js';
 import { kindFacts } from '../kinds/index.js';
 import { fill, HEADER_TEXT, refuseLineBreaks, type GeneratedFile } from './render.js';
@@ -136,7 +136,7 @@ function hardening(reg: Registry, ep: Endpoint, launch: Launch): Directive[] {
   const binds = new Set<string>([run.workdir]);
   const uv = typeof launch.argv[0] === 'string' ? launch.argv[0] : DEFAULT_UV;
   if (uv.startsWith(`${home}/`)) binds.add(uv);
-  if (ep.kind === 'optillm') binds.add(`${home}/.optillm`);
+  if (ep.kind === 'optillm') binds.add(optillmDir(reg.hosts[ep.host], run.user));
   if (ep.kind === 'openvino') {
     for (const s of reg.hosts[ep.host]?.storage ?? []) if (s.class === 'showroom' && s.path.startsWith(`${home}/`)) binds.add(s.path);
   }
