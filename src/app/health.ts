@@ -1,22 +1,10 @@
 // `homelab health`: probe every active endpoint's health route concurrently, with a timeout.
-// Replaces the seeds' healthcheck.sh. The routes are per kind (see docs/commands.md).
+// Replaces the seeds' healthcheck.sh. The routes are per kind (src/kinds/, docs/commands.md).
 import type { ChalkInstance } from 'chalk';
 import { describeFetchError } from '../io/fetch-error.js';
-import type { EndpointKind } from '../registry/schema.js';
+import { kindFacts } from '../kinds/index.js';
 import type { Registry } from '../registry/load.js';
 import { serviceUrl, sortedEndpoints } from '../compile/mesh.js';
-
-/** The unauthenticated route that tells whether a service of each kind is up. */
-export const HEALTH_PATHS: Record<EndpointKind, string[]> = {
-  litellm: ['/health/liveliness', '/v1/models'],
-  optillm: ['/health'],
-  openvino: ['/health'],
-  mlx: ['/v1/models'],
-  afm: ['/v1/models'],
-  searxng: ['/healthz'],
-  'open-webui': ['/health'],
-  'optillm-local': ['/health'],
-};
 
 export interface Probe {
   endpoint: string;
@@ -42,7 +30,7 @@ export function probeTargets(reg: Registry, onlyHost?: string, fromHost?: string
   return sortedEndpoints(reg, true)
     .filter(([, ep]) => !onlyHost || ep.host === onlyHost)
     .flatMap(([id, ep]) =>
-      HEALTH_PATHS[ep.kind].map((path) => ({ endpoint: id, service: ep.service, host: ep.host, url: `${serviceUrl(reg, ep, fromHost)}${path}` })),
+      kindFacts(ep.kind).healthPaths.map((path) => ({ endpoint: id, service: ep.service, host: ep.host, url: `${serviceUrl(reg, ep, fromHost)}${path}` })),
     );
 }
 

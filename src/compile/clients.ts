@@ -6,7 +6,7 @@ import type { Registry } from '../registry/load.js';
 import type { Layout } from './layout.js';
 import { mcpLaunch, mcpServers } from './mcp-registry.js';
 import { baseUrl, gatewayEndpoint } from './mesh.js';
-import { renderJson, type GeneratedFile } from './render.js';
+import { fill, renderJson, type GeneratedFile } from './render.js';
 
 /** The gateway's OpenAI-compatible base URL as a LAN client sees it. */
 export function gatewayClientUrl(reg: Registry): string | undefined {
@@ -24,17 +24,17 @@ export function emitMcpClients(reg: Registry, lay: Layout): GeneratedFile {
     const launch = mcpLaunch(s);
     mcp[name] = launch.transport === 'stdio' ? { command: launch.command, args: launch.args } : { ...(launch.transport === 'sse' ? { type: 'sse' } : {}), url: launch.url };
   }
-  return { path: lay.mcpClients.path, content: renderJson({ mcpServers: mcp }) };
+  return fill(lay.mcpClients, renderJson({ mcpServers: mcp }));
 }
 
 /** tiny-agents' agent.json: the model is a gateway handle, endpointUrl the gateway's /v1. */
 export function emitTinyagentsAgent(reg: Registry, lay: Layout): GeneratedFile | undefined {
   const tinyagents = reg.settings.clients.tinyagents;
   const endpointUrl = gatewayClientUrl(reg);
-  if (!tinyagents || !endpointUrl) return undefined;
+  if (!tinyagents || !endpointUrl || !lay.tinyagentsAgent) return undefined;
   const servers = mcpServers(reg).map(([, s]) => {
     const launch = mcpLaunch(s);
     return launch.transport === 'stdio' ? { type: 'stdio', command: launch.command, args: launch.args } : { type: launch.transport, url: launch.url };
   });
-  return { path: lay.tinyagentsAgent.path, content: renderJson({ model: tinyagents.model, endpointUrl, servers }) };
+  return fill(lay.tinyagentsAgent, renderJson({ model: tinyagents.model, endpointUrl, servers }));
 }

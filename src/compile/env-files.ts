@@ -3,9 +3,10 @@
 // host from each service's own secrets file.
 import type { Registry } from '../registry/load.js';
 import type { Endpoint } from '../registry/schema.js';
-import { runtimeEnvFile, type Layout } from './layout.js';
-import { baseUrl, gatewayEndpoint, isActive, serviceUrl, sortedEndpoints, unitName } from './mesh.js';
-import { renderEnv, type GeneratedFile } from './render.js';
+import type { InstalledEntry, Layout } from './layout.js';
+import { kindFacts } from '../kinds/index.js';
+import { baseUrl, gatewayEndpoint, isActive, openWebuiEndpoint, serviceUrl } from './mesh.js';
+import { fill, renderEnv, type GeneratedFile } from './render.js';
 import { gatewayClientUrl } from './clients.js';
 import { routerEnv, selectorEnv } from './litellm-router.js';
 import type { RouteModel } from './routes.js';
@@ -13,40 +14,28 @@ import type { RouteModel } from './routes.js';
 export function emitEnvFiles(reg: Registry, routes: RouteModel, lay: Layout): GeneratedFile[] {
   const gw = gatewayEndpoint(reg);
   const files: GeneratedFile[] = [
-    {
-      path: lay.envLocal.path,
-      content: renderEnv(routerEnv(reg), 'Non-secret variables router.yaml reads with os.environ/. Secrets: settings.yaml secrets.'),
-      host: lay.gatewayHost,
-      install: lay.envLocal.install,
-      unit: lay.gatewayUnit,
-      mode: '0644',
-    },
-    {
-      path: lay.selectorEnv.path,
-      content: renderEnv(selectorEnv(routes), 'OptiLLM selectors: the model name the gateway sends OptiLLM for each handle it routes there.'),
-      host: lay.gatewayHost,
-      install: lay.selectorEnv.install,
-      unit: lay.gatewayUnit,
-      mode: '0644',
-    },
+    fill(lay.envLocal, renderEnv(routerEnv(reg), 'Non-secret variables router.yaml reads with os.environ/. Secrets: settings.yaml secrets.')),
+    fill(lay.selectorEnv, renderEnv(selectorEnv(routes), 'OptiLLM selectors: the model name the gateway sends OptiLLM for each handle it routes there.')),
   ];
   const webui = lay.openWebuiEnv;
   if (webui && gw) files.push(openWebuiEnv(reg, webui, gw));
-  files.push(...runtimeEnvFiles(reg));
+  files.push(...runtimeEnvFiles(reg, lay));
   const tinyagents = reg.settings.clients.tinyagents;
   const apiBase = gatewayClientUrl(reg);
-  if (tinyagents && apiBase) {
-    files.push({
-      path: lay.tinyagentsEnv.path,
-      content: renderEnv(
+  if (tinyagents && apiBase && lay.tinyagentsEnv) {
+    files.push(
+      fill(
+        lay.tinyagentsEnv,
+        renderEnv(
         {
           TINYAGENTS_API_BASE: apiBase,
           TINYAGENTS_MODEL: tinyagents.model,
           TINYAGENTS_MCP_REGISTRY: lay.mcpRegistry.install,
         },
         'TinyAgents is a LAN client of the gateway; set its key (LITELLM_API_KEY) outside the repo.',
+        ),
       ),
-    });
+    );
   }
   return files;
 }
@@ -66,7 +55,7 @@ function searxngEndpoint(reg: Registry): Endpoint | undefined {
  * and ENABLE_PERSISTENT_CONFIG=false: otherwise the values of the first start stay in its database
  * and a changed file does nothing. No HOST/PORT: `open-webui serve` reads only --host/--port.
  */
-function openWebuiEnv(reg: Registry, webui: NonNullable<Layout['openWebuiEnv']>, gw: Endpoint): GeneratedFile {
+function openWebuiEnv(reg: Registry, webui: InstalledEntry, gw: Endpoint): GeneratedFile {
   const vars: Record<string, string> = {
     OPENAI_API_BASE_URL: baseUrl(reg, gw, webui.host),
     ENABLE_OLLAMA_API: 'false',
@@ -84,37 +73,23 @@ function openWebuiEnv(reg: Registry, webui: NonNullable<Layout['openWebuiEnv']>,
   } else {
     vars.ENABLE_WEB_SEARCH = 'false';
   }
-  const ep = Object.values(reg.endpoints).find((e) => e.kind === 'open-webui' && e.host === webui.host && isActive(e));
+  const ep = openWebuiEndpoint(reg, webui.host)?.[1];
   const secrets = ep ? reg.settings.secrets[ep.service] : undefined;
   const keyNote = secrets
     ? `Its gateway key (OPENAI_API_KEY) comes from its own secrets file, ${secrets.file}.`
     : `Its gateway key (OPENAI_API_KEY) belongs in its own secrets file: declare it under settings.yaml secrets.${ep?.service ?? 'open-webui'}.`;
-  return {
-    path: webui.path,
-    content: renderEnv(vars, `Open WebUI talks to the gateway only and searches through SearXNG.\n${keyNote}`),
-    host: webui.host,
-    install: webui.install,
-    ...(ep?.run && reg.hosts[ep.host]?.os === 'linux' ? { unit: unitName(ep) } : {}),
-    mode: '0644',
-  };
+  return fill(webui, renderEnv(vars, `Open WebUI talks to the gateway only and searches through SearXNG.\n${keyNote}`));
 }
 
 /** Runtime env files of the services that read one (the OpenVINO server: OV_DEVICE, run.environment). */
-function runtimeEnvFiles(reg: Registry): GeneratedFile[] {
+function runtimeEnvFiles(reg: Registry, lay: Layout): GeneratedFile[] {
   const files: GeneratedFile[] = [];
-  for (const [, ep] of sortedEndpoints(reg, true)) {
-    const file = runtimeEnvFile(ep);
-    if (!file || reg.hosts[ep.host]?.os !== 'linux') continue;
+  for (const [id, file] of Object.entries(lay.runtimeEnvs)) {
+    const ep = reg.endpoints[id]!;
     const vars: Record<string, string> = { ...(ep.run!.environment ?? {}) };
-    if (ep.run!.device) vars.OV_DEVICE = ep.run!.device;
-    files.push({
-      path: file.path,
-      content: renderEnv(vars, `Runtime settings of ${ep.service} (${ep.kind}), loaded by ${unitName(ep)}.service.`),
-      host: ep.host,
-      install: file.install,
-      unit: unitName(ep),
-      mode: '0644',
-    });
+    const deviceVariable = kindFacts(ep.kind).runtimeEnv?.deviceVariable;
+    if (ep.run!.device && deviceVariable) vars[deviceVariable] = ep.run!.device;
+    files.push(fill(file, renderEnv(vars, `Runtime settings of ${ep.service} (${ep.kind}), loaded by ${file.unit}.service.`)));
   }
   return files;
 }

@@ -4,11 +4,11 @@ import { createHash } from 'node:crypto';
 import type { Registry } from '../registry/load.js';
 import { emitMcpClients, emitTinyagentsAgent } from './clients.js';
 import { emitEnvFiles } from './env-files.js';
-import { layout } from './layout.js';
+import { layout, MANIFEST_PATH, type Layout } from './layout.js';
 import { emitLitellmRouter } from './litellm-router.js';
 import { emitMcpRegistry } from './mcp-registry.js';
 import { emitOptillmProxy } from './optillm-proxy.js';
-import { renderJson, type GeneratedFile } from './render.js';
+import { fill, renderJson, type GeneratedFile } from './render.js';
 import { buildRouteModel, type RouteModel } from './routes.js';
 import { emitSystemdUnits } from './systemd-units.js';
 import { emitTopology } from './topology.js';
@@ -24,7 +24,7 @@ export interface ManifestEntry {
   sha256: string;
 }
 
-export const MANIFEST_PATH = 'manifest.json';
+export { MANIFEST_PATH };
 
 /**
  * The manifest's mark that homelab wrote it. Orphan removal trusts a manifest only when it
@@ -36,7 +36,7 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-function emitManifest(files: GeneratedFile[]): GeneratedFile {
+function emitManifest(files: GeneratedFile[], lay: Layout): GeneratedFile {
   const entries: ManifestEntry[] = files.map((f) => ({
     path: f.path,
     ...(f.host ? { host: f.host } : {}),
@@ -45,7 +45,7 @@ function emitManifest(files: GeneratedFile[]): GeneratedFile {
     ...(f.mode ? { mode: f.mode } : {}),
     sha256: sha256(f.content),
   }));
-  return { path: MANIFEST_PATH, content: renderJson({ generator: MANIFEST_GENERATOR, files: entries }) };
+  return fill(lay.manifest, renderJson({ generator: MANIFEST_GENERATOR, files: entries }));
 }
 
 export function compileAll(reg: Registry, routes: RouteModel = buildRouteModel(reg)): GeneratedFile[] {
@@ -60,7 +60,7 @@ export function compileAll(reg: Registry, routes: RouteModel = buildRouteModel(r
     ...[emitTinyagentsAgent(reg, lay)].filter((f): f is GeneratedFile => f !== undefined),
     emitTopology(reg, routes, lay),
   ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return [...files, emitManifest(files)];
+  return [...files, emitManifest(files, lay)];
 }
 
 /** The manifest's file list, parsed back (for orphan removal and deploys). */

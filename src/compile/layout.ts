@@ -1,67 +1,146 @@
-// Where every output lives: its path under generated/ and its install path on the host. The
-// emitters and the units that load these files both ask here, so a path is written once.
+// The map of every file compile writes: its path under generated/, and for a file installed on a
+// host, that host, its install path, the unit whose restart picks up a change, and its mode. An
+// entry exists exactly when compile emits the file; emitters fill entries with content, and
+// deploy, the manifest, sync-gateway and the rules read these facts from here, never recompute them.
 import type { Registry } from '../registry/load.js';
-import type { Endpoint } from '../registry/schema.js';
-import { gatewayEndpoint, homeDir, optillmEndpoint, unitName } from './mesh.js';
+import type { Host } from '../registry/schema.js';
+import { gatewayEndpoint, homeDir, openWebuiEndpoint, optillmEndpoint, sortedEndpoints, unitName } from './mesh.js';
+import { kindFacts } from '../kinds/index.js';
+
+/** What a file is, by the program that reads it (the readers and rules that care ask by role, not by path). */
+export type OutputRole =
+  | 'router'
+  | 'env-local'
+  | 'selector-env'
+  | 'proxy-config'
+  | 'mcp-registry'
+  | 'open-webui-env'
+  | 'runtime-env'
+  | 'unit'
+  | 'tinyagents-env'
+  | 'mcp-clients'
+  | 'tinyagents-agent'
+  | 'topology'
+  | 'manifest';
+
+/** One file of the output. */
+export interface OutputEntry {
+  role: OutputRole;
+  /** Path under the output directory, POSIX. */
+  path: string;
+  /** Host the file is installed on (hosts.yaml key), absent for docs and client files. */
+  host?: string;
+  /** Absolute install path on that host. */
+  install?: string;
+  /** Unit whose restart picks up a change to this file. */
+  unit?: string;
+  /** File mode on install, octal string. */
+  mode?: string;
+}
+
+/** A file installed on a host. */
+export interface InstalledEntry extends OutputEntry {
+  host: string;
+  install: string;
+  mode: string;
+}
 
 export interface Layout {
   gatewayHost: string;
   gatewayUnit: string;
-  router: { path: string; install: string };
-  envLocal: { path: string; install: string };
+  router: InstalledEntry;
+  envLocal: InstalledEntry;
   optillmHost: string;
   optillmUnit: string;
-  selectorEnv: { path: string; install: string };
-  proxyConfig: { path: string; install: string };
-  mcpRegistry: { path: string; install: string };
-  openWebuiEnv?: { path: string; install: string; host: string };
-  tinyagentsEnv: { path: string };
+  /** OptiLLM's selectors, on the gateway's host: router.yaml reads them with os.environ/. */
+  selectorEnv: InstalledEntry;
+  /** OptiLLM's proxy plugin config; there is none without a gateway to point it at. */
+  proxyConfig?: InstalledEntry;
+  mcpRegistry: InstalledEntry;
+  /** Open WebUI's env, when settings.yaml names its host and there is a gateway to connect it to. */
+  openWebuiEnv?: InstalledEntry;
+  /** TinyAgents' settings, when settings.yaml configures it and there is a gateway. */
+  tinyagentsEnv?: OutputEntry;
   /** The MCP servers in the mcpServers format most MCP clients read. */
-  mcpClients: { path: string };
-  /** A Hugging Face tiny-agents agent directory (`tiny-agents run clients/tinyagents`). */
-  tinyagentsAgent: { path: string };
-  topology: { path: string };
-  manifest: { path: string };
+  mcpClients: OutputEntry;
+  /** A Hugging Face tiny-agents agent directory (`tiny-agents run clients/tinyagents`), beside tinyagentsEnv. */
+  tinyagentsAgent?: OutputEntry;
+  topology: OutputEntry;
+  manifest: OutputEntry;
+  /** The systemd unit of each endpoint homelab writes one for, by endpoint id. */
+  units: Readonly<Record<string, InstalledEntry>>;
+  /** The runtime env file of each endpoint whose kind reads one (src/kinds/ runtimeEnv), by endpoint id. */
+  runtimeEnvs: Readonly<Record<string, InstalledEntry>>;
 }
 
 export const MCP_REGISTRY_INSTALL = '/etc/homelab-llm/mcp-registry.json';
 
+/** Where the units are installed (daemon-reload is needed after a change there). */
+export const UNIT_DIR = '/etc/systemd/system';
+
+/** Every installed file is world-readable and holds no secret: secrets stay in each service's own file. */
+export const INSTALL_MODE = '0644';
+
+export const MANIFEST_PATH = 'manifest.json';
+
 /**
- * The runtime env file of a service that reads its settings from one (the OpenVINO server:
- * /etc/homelab-llm/ov-server.env), written by homelab and loaded by the service's unit.
+ * OptiLLM's own directory: its proxy plugin reads ~/.optillm/proxy_config.yaml
+ * (optillm/plugins/proxy/config.py, v0.3.12), so its unit binds this directory back into its home.
  */
-export function runtimeEnvFile(ep: Endpoint): { path: string; install: string } | undefined {
-  if (ep.kind !== 'openvino' || !ep.run) return undefined;
-  const unit = unitName(ep);
-  return { path: `${ep.host}/${unit}/env`, install: `/etc/homelab-llm/${unit}.env` };
+export function optillmDir(host: Host | undefined, user: string): string {
+  return `${homeDir(host, user)}/.optillm`;
+}
+
+function installed(role: OutputRole, path: string, host: string, install: string, unit?: string): InstalledEntry {
+  return { role, path, host, install, ...(unit ? { unit } : {}), mode: INSTALL_MODE };
 }
 
 export function layout(reg: Registry): Layout {
   const gw = gatewayEndpoint(reg);
   const opt = optillmEndpoint(reg);
   const gatewayHost = gw?.host ?? 'gateway';
-  const gatewayUnit = gw ? unitName(gw) : 'litellm-orch';
+  const gatewayUnit = gw ? unitName(gw) : kindFacts('litellm').defaultUnit!;
   const gwConfig = `${gw?.run?.workdir ?? `/opt/${gatewayUnit}`}/config`;
   const optillmHost = opt?.host ?? gatewayHost;
   const optillmUnit = opt ? unitName(opt) : 'optillm-proxy';
-  const optillmHome = homeDir(reg.hosts[optillmHost], opt?.run?.user ?? 'optillm');
+  const optillmConfigDir = optillmDir(reg.hosts[optillmHost], opt?.run?.user ?? 'optillm');
+  // Units and runtime env files: for the active endpoints on Linux hosts that say how they run.
+  const units: Record<string, InstalledEntry> = {};
+  const runtimeEnvs: Record<string, InstalledEntry> = {};
+  for (const [id, ep] of sortedEndpoints(reg, true)) {
+    if (!ep.run || reg.hosts[ep.host]?.os !== 'linux') continue;
+    const facts = kindFacts(ep.kind);
+    const unit = unitName(ep);
+    if (facts.unit !== 'never') units[id] = installed('unit', `${ep.host}/systemd/${unit}.service`, ep.host, `${UNIT_DIR}/${unit}.service`, unit);
+    if (facts.runtimeEnv) runtimeEnvs[id] = installed('runtime-env', `${ep.host}/${unit}/env`, ep.host, `/etc/homelab-llm/${unit}.env`, unit);
+  }
   const webui = reg.settings.clients['open-webui'];
+  const webuiEp = webui ? openWebuiEndpoint(reg, webui.host) : undefined;
+  const tinyagents = gw && reg.settings.clients.tinyagents;
   return {
     gatewayHost,
     gatewayUnit,
-    router: { path: `${gatewayHost}/${gatewayUnit}/router.yaml`, install: `${gwConfig}/router.yaml` },
-    envLocal: { path: `${gatewayHost}/${gatewayUnit}/env.local`, install: `${gwConfig}/env.local` },
+    router: installed('router', `${gatewayHost}/${gatewayUnit}/router.yaml`, gatewayHost, `${gwConfig}/router.yaml`, gatewayUnit),
+    envLocal: installed('env-local', `${gatewayHost}/${gatewayUnit}/env.local`, gatewayHost, `${gwConfig}/env.local`, gatewayUnit),
     optillmHost,
     optillmUnit,
     // The gateway reads the selectors (router.yaml's os.environ/), so they live on its host.
-    selectorEnv: { path: `${gatewayHost}/${optillmUnit}/env`, install: `/etc/${optillmUnit}/env` },
-    proxyConfig: { path: `${optillmHost}/${optillmUnit}/proxy_config.yaml`, install: `${optillmHome}/.optillm/proxy_config.yaml` },
-    mcpRegistry: { path: `${gatewayHost}/mcp-registry.json`, install: MCP_REGISTRY_INSTALL },
-    openWebuiEnv: webui ? { path: `${webui.host}/open-webui/env`, install: webui.env_file, host: webui.host } : undefined,
-    tinyagentsEnv: { path: 'clients/tinyagents.env' },
-    mcpClients: { path: 'clients/mcp.json' },
-    tinyagentsAgent: { path: 'clients/tinyagents/agent.json' },
-    topology: { path: 'docs/topology.md' },
-    manifest: { path: 'manifest.json' },
+    selectorEnv: installed('selector-env', `${gatewayHost}/${optillmUnit}/env`, gatewayHost, `/etc/${optillmUnit}/env`, gatewayUnit),
+    ...(gw ? { proxyConfig: installed('proxy-config', `${optillmHost}/${optillmUnit}/proxy_config.yaml`, optillmHost, `${optillmConfigDir}/proxy_config.yaml`, optillmUnit) } : {}),
+    mcpRegistry: installed('mcp-registry', `${gatewayHost}/mcp-registry.json`, gatewayHost, MCP_REGISTRY_INSTALL),
+    ...(webui && gw ? { openWebuiEnv: installed('open-webui-env', `${webui.host}/open-webui/env`, webui.host, webui.env_file, webuiEp ? units[webuiEp[0]]?.unit : undefined) } : {}),
+    ...(tinyagents ? { tinyagentsEnv: { role: 'tinyagents-env', path: 'clients/tinyagents.env' }, tinyagentsAgent: { role: 'tinyagents-agent', path: 'clients/tinyagents/agent.json' } } : {}),
+    mcpClients: { role: 'mcp-clients', path: 'clients/mcp.json' },
+    topology: { role: 'topology', path: 'docs/topology.md' },
+    manifest: { role: 'manifest', path: MANIFEST_PATH },
+    units,
+    runtimeEnvs,
   };
+}
+
+/** Every entry of the map, sorted by path: the files compile writes, manifest.json last. */
+export function layoutEntries(lay: Layout): OutputEntry[] {
+  const single = [lay.router, lay.envLocal, lay.selectorEnv, lay.proxyConfig, lay.mcpRegistry, lay.openWebuiEnv, lay.tinyagentsEnv, lay.mcpClients, lay.tinyagentsAgent, lay.topology];
+  const entries = [...single.filter((e): e is OutputEntry => e !== undefined), ...Object.values(lay.units), ...Object.values(lay.runtimeEnvs)];
+  return [...entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), lay.manifest];
 }

@@ -5,7 +5,7 @@ import type { Registry } from '../registry/load.js';
 import { layout, type Layout } from './layout.js';
 import { SECRET } from '../core/secrets.js';
 import { selectorVar, serviceUrl } from './mesh.js';
-import { renderYaml, sortKeys, type GeneratedFile } from './render.js';
+import { fill, renderYaml, sortKeys, type GeneratedFile } from './render.js';
 import type { Deployment, GatewayEntry, RouteModel, Target } from './routes.js';
 
 /** Top-level router.yaml blocks compile writes itself; `include` would make LiteLLM read other files. */
@@ -161,12 +161,5 @@ export function routerConfig(reg: Registry, routes: RouteModel): Record<string, 
 }
 
 export function emitLitellmRouter(reg: Registry, routes: RouteModel, lay: Layout = layout(reg)): GeneratedFile {
-  return {
-    path: lay.router.path,
-    content: renderYaml(routerConfig(reg, routes)),
-    host: lay.gatewayHost,
-    install: lay.router.install,
-    unit: lay.gatewayUnit,
-    mode: '0644',
-  };
+  return fill(lay.router, renderYaml(routerConfig(reg, routes)));
 }

@@ -6,7 +6,7 @@
 import type { Registry } from '../registry/load.js';
 import type { Settings } from '../registry/schema.js';
 import type { Layout } from './layout.js';
-import { renderJson, type GeneratedFile } from './render.js';
+import { fill, renderJson, type GeneratedFile } from './render.js';
 
 type McpServer = Settings['mcp'][string];
 
@@ -39,11 +39,5 @@ export function emitMcpRegistry(reg: Registry, lay: Layout): GeneratedFile {
       ...(s.notes ? { notes: s.notes } : {}),
     };
   });
-  return {
-    path: lay.mcpRegistry.path,
-    content: renderJson({ version: 1, servers }),
-    host: lay.gatewayHost,
-    install: lay.mcpRegistry.install,
-    mode: '0644',
-  };
+  return fill(lay.mcpRegistry, renderJson({ version: 1, servers }));
 }

@@ -1,25 +1,10 @@
 // Facts derived from the registry that several emitters and rules share: one function per fact,
 // so an address, a path or a unit name is computed in exactly one place (STYLE §12).
 import type { Registry } from '../registry/load.js';
-import type { Endpoint, EndpointKind, Host } from '../registry/schema.js';
+import { kindFacts } from '../kinds/index.js';
+import type { Endpoint, Host } from '../registry/schema.js';
 
 export const LOOPBACK = '127.0.0.1';
-
-/** Model-handle prefix of each backend kind that serves models (docs/registry.md, routing). */
-export const HANDLE_PREFIX: Partial<Record<EndpointKind, string>> = {
-  mlx: 'mlx-',
-  openvino: 'ov-',
-  afm: 'afm-',
-};
-
-/** The unit a kind gets when `run.unit` is not set; the gateway's unit keeps its historic name. */
-const DEFAULT_UNIT: Partial<Record<EndpointKind, string>> = { litellm: 'litellm-orch' };
-
-/** Kinds whose systemd unit homelab writes (docs/outputs.md). */
-export const UNIT_KINDS: readonly EndpointKind[] = ['litellm', 'optillm', 'openvino'];
-
-/** Kinds that get a unit only when their endpoint gives run details (else they run elsewhere, e.g. in a container). */
-export const OPTIONAL_UNIT_KINDS: readonly EndpointKind[] = ['open-webui'];
 
 export const DEFAULT_UV = '/usr/local/bin/uv';
 
@@ -36,7 +21,7 @@ export function isWildcardBind(bind: string): boolean {
 }
 
 export function unitName(ep: Endpoint): string {
-  return ep.run?.unit ?? DEFAULT_UNIT[ep.kind] ?? ep.service;
+  return ep.run?.unit ?? kindFacts(ep.kind).defaultUnit ?? ep.service;
 }
 
 /** The service (settings.yaml secrets key) whose unit on `host` is named `unit`. */
@@ -80,6 +65,11 @@ export function gatewayEndpoint(reg: Registry): Endpoint | undefined {
 
 export function optillmEndpoint(reg: Registry): Endpoint | undefined {
   return reg.endpoints[reg.settings.optillm.endpoint];
+}
+
+/** The active Open WebUI endpoint on `host` (the one settings.yaml clients.open-webui configures), with its id. */
+export function openWebuiEndpoint(reg: Registry, host: string): [string, Endpoint] | undefined {
+  return Object.entries(reg.endpoints).find(([, e]) => e.kind === 'open-webui' && e.host === host && isActive(e));
 }
 
 /** The gateway's host: where router.yaml, env files and units are installed. */

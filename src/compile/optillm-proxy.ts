@@ -6,7 +6,7 @@ import type { Endpoint } from '../registry/schema.js';
 import type { Layout } from './layout.js';
 import { SECRET } from '../core/secrets.js';
 import { gatewayEndpoint } from './mesh.js';
-import { renderYaml, type GeneratedFile } from './render.js';
+import { fill, renderYaml, type GeneratedFile } from './render.js';
 import { gatewayUrlFromOptillm } from './routes.js';
 
 export function proxyConfig(reg: Registry, gw: Endpoint): Record<string, unknown> {
@@ -28,15 +28,6 @@ export function proxyConfig(reg: Registry, gw: Endpoint): Record<string, unknown
 
 export function emitOptillmProxy(reg: Registry, lay: Layout): GeneratedFile[] {
   const gw = gatewayEndpoint(reg);
-  if (!gw) return [];
-  return [
-    {
-      path: lay.proxyConfig.path,
-      content: renderYaml(proxyConfig(reg, gw)),
-      host: lay.optillmHost,
-      install: lay.proxyConfig.install,
-      unit: lay.optillmUnit,
-      mode: '0644',
-    },
-  ];
+  if (!gw || !lay.proxyConfig) return [];
+  return [fill(lay.proxyConfig, renderYaml(proxyConfig(reg, gw)))];
 }

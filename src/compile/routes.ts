@@ -5,6 +5,7 @@
 import type { Registry } from '../registry/load.js';
 import type { Endpoint, Handle, Model } from '../registry/schema.js';
 import { isEnsembleRow } from '../registry/schema.js';
+import { kindFacts } from '../kinds/index.js';
 import { baseUrl, gatewayHost, isActive, LOOPBACK, optillmEndpoint } from './mesh.js';
 import { parseOptillmModel, type OptillmParse } from './optillm.js';
 import { candidatesOf, CAPABILITIES, optillmLosses, type Candidates, type Capability } from './optillm-behaviour.js';
@@ -113,7 +114,8 @@ function optillmTarget(reg: Registry, endpointId: string, sent: string, from: st
 export function isViaOptillm(reg: Registry, handle: string | Handle): boolean {
   const name = typeof handle === 'string' ? handle : handle.handle;
   const epId = reg.models[name]?.endpoint;
-  if (epId === undefined || reg.endpoints[epId]?.kind !== 'mlx') return false;
+  const ep = epId === undefined ? undefined : reg.endpoints[epId];
+  if (!ep || !kindFacts(ep.kind).mayRouteViaOptillm) return false;
   // Given a row, no search: buildRouteModel asks once per row, and 50,000 rows must stay linear.
   const row = typeof handle === 'string' ? reg.handles.find((h) => h.handle === handle) : handle;
   return row?.via_optillm ?? reg.settings.optillm.route_via_optillm;

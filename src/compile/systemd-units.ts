@@ -3,10 +3,11 @@
 // EnvironmentFile= of the service's own secrets file; relaxations only as typed choices.
 import type { Registry } from '../registry/load.js';
 import type { Endpoint } from '../registry/schema.js';
-import { layout, runtimeEnvFile, type Layout } from './layout.js';
+import { layout, optillmDir, type Layout } from './layout.js';
 import { SECRET } from '../core/secrets.js';
-import { DEFAULT_UV, gatewayEndpoint, homeDir, isActive, isLoopbackBind, OPTIONAL_UNIT_KINDS, sortedEndpoints, UNIT_KINDS, unitName } from './mesh.js';
-import { HEADER_TEXT, refuseLineBreaks, type GeneratedFile } from './render.js';
+import { DEFAULT_UV, gatewayEndpoint, homeDir, isLoopbackBind, sortedEndpoints, unitName } from './mesh.js';
+import { kindFacts } from '../kinds/index.js';
+import { fill, HEADER_TEXT, refuseLineBreaks, type GeneratedFile } from './render.js';
 import { InternalError } from '../core/errors.js';
 import { gatewayUrlFromOptillm } from './routes.js';
 
@@ -25,9 +26,6 @@ export interface Launch {
   /** Secret variables the service needs: the unit refuses to start while one is unset or empty. */
   requiredSecrets: { names: string[]; file: string };
 }
-
-/** Where the units are installed (daemon-reload is needed after a change there). */
-export const UNIT_DIR = '/etc/systemd/system';
 
 /** The ranges a LAN-facing service may talk to besides loopback: private networks, never the internet. */
 const LAN_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fd00::/8', 'link-local'];
@@ -52,12 +50,12 @@ function quoteWord(escaped: string): string {
 /** The launch of one service, from which its unit is rendered and optillm-launch is checked. */
 export function serviceLaunch(reg: Registry, id: string, ep: Endpoint, lay: Layout = layout(reg)): Launch | undefined {
   const run = ep.run;
-  if (!run || !(UNIT_KINDS.includes(ep.kind) || OPTIONAL_UNIT_KINDS.includes(ep.kind))) return undefined;
+  if (!run || kindFacts(ep.kind).unit === 'never') return undefined;
   const uv = run.uv ?? DEFAULT_UV;
   const unit = unitName(ep);
   const secrets = reg.settings.secrets[ep.service];
   const hostPort = ['--host', ep.bind, '--port', String(ep.port)];
-  const runtimeEnv = runtimeEnvFile(ep);
+  const runtimeEnv = lay.runtimeEnvs[id];
   // A service with a runtime env file gets its settings (run.environment, the device) from there.
   const environment: Record<string, string> = { ...(runtimeEnv ? {} : run.environment ?? {}), UV_CACHE_DIR: `/var/cache/${unit}/uv` };
   const environmentFiles: string[] = runtimeEnv ? [runtimeEnv.install] : [];
@@ -139,7 +137,7 @@ function hardening(reg: Registry, ep: Endpoint, launch: Launch): Directive[] {
   const binds = new Set<string>([run.workdir]);
   const uv = typeof launch.argv[0] === 'string' ? launch.argv[0] : DEFAULT_UV;
   if (uv.startsWith(`${home}/`)) binds.add(uv);
-  if (ep.kind === 'optillm') binds.add(`${home}/.optillm`);
+  if (ep.kind === 'optillm') binds.add(optillmDir(reg.hosts[ep.host], run.user));
   if (ep.kind === 'openvino') {
     for (const s of reg.hosts[ep.host]?.storage ?? []) if (s.class === 'showroom' && s.path.startsWith(`${home}/`)) binds.add(s.path);
   }
@@ -192,13 +190,6 @@ function hardening(reg: Registry, ep: Endpoint, launch: Launch): Directive[] {
   return d;
 }
 
-const DESCRIPTION: Partial<Record<Endpoint['kind'], string>> = {
-  litellm: 'LiteLLM gateway',
-  optillm: 'OptiLLM optimization proxy',
-  openvino: 'OpenVINO model server',
-  'open-webui': 'Open WebUI',
-};
-
 function renderUnit(sections: [string, Directive[]][]): string {
   const out = [`# ${HEADER_TEXT}`];
   sections.forEach(([name, directives], i) => {
@@ -217,8 +208,9 @@ export function emitSystemdUnits(reg: Registry, lay: Layout = layout(reg)): Gene
   const files: GeneratedFile[] = [];
   const gw = gatewayEndpoint(reg);
   for (const [id, ep] of sortedEndpoints(reg, true)) {
-    const launch = serviceLaunch(reg, id, ep, lay);
-    if (!launch || !isActive(ep) || reg.hosts[ep.host]?.os !== 'linux') continue;
+    const entry = lay.units[id];
+    const launch = entry && serviceLaunch(reg, id, ep, lay);
+    if (!entry || !launch) continue;
     const run = ep.run!;
     const unitDeps: Directive[] = [];
     // OptiLLM calls the gateway back: start it after the gateway when both live on this host.
@@ -241,18 +233,11 @@ export function emitSystemdUnits(reg: Registry, lay: Layout = layout(reg)): Gene
       ...hardening(reg, ep, launch),
     ];
     const content = renderUnit([
-      ['Unit', [['Description', `${DESCRIPTION[ep.kind] ?? ep.service} (${ep.service}, ${ep.bind}:${ep.port})`], ...unitDeps]],
+      ['Unit', [['Description', `${kindFacts(ep.kind).description} (${ep.service}, ${ep.bind}:${ep.port})`], ...unitDeps]],
       ['Service', service],
       ['Install', [['WantedBy', 'multi-user.target']]],
     ]);
-    files.push({
-      path: `${ep.host}/systemd/${launch.unit}.service`,
-      content,
-      host: ep.host,
-      install: `${UNIT_DIR}/${launch.unit}.service`,
-      unit: launch.unit,
-      mode: '0644',
-    });
+    files.push(fill(entry, content));
   }
   return files;
 }

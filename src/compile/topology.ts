@@ -1,6 +1,6 @@
 // docs/topology.md: the handle table and a mermaid graph of every route, internal entries marked.
 import type { Registry } from '../registry/load.js';
-import { renderMarkdown, type GeneratedFile } from './render.js';
+import { fill, renderMarkdown, type GeneratedFile } from './render.js';
 import { sortedEndpoints } from './mesh.js';
 import type { Layout } from './layout.js';
 import type { RouteModel } from './routes.js';
@@ -72,5 +72,5 @@ export function emitTopology(reg: Registry, routes: RouteModel, lay: Layout): Ge
   }
   for (const e of edges) lines.push(e);
   lines.push('```');
-  return { path: lay.topology.path, content: renderMarkdown(lines.join('\n')) };
+  return fill(lay.topology, renderMarkdown(lines.join('\n')));
 }

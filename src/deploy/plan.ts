@@ -6,9 +6,9 @@ import { createTwoFilesPatch } from 'diff';
 import type { ChalkInstance } from 'chalk';
 import type { GeneratedFile } from '../compile/render.js';
 import { isActive, unitName } from '../compile/mesh.js';
-import { UNIT_DIR } from '../compile/systemd-units.js';
+import { INSTALL_MODE } from '../compile/layout.js';
 import type { Registry } from '../registry/load.js';
-import type { EndpointKind } from '../registry/schema.js';
+import { kindFacts } from '../kinds/index.js';
 import { findSecrets, mayHoldSecret } from '../core/secrets.js';
 
 export interface FileChange {
@@ -33,13 +33,11 @@ export interface DeployPlan {
   unmanaged: string[];
 }
 
-/** Backends first, then the gateway, then OptiLLM (it calls the gateway back). */
-const KIND_ORDER: EndpointKind[] = ['openvino', 'mlx', 'afm', 'searxng', 'litellm', 'optillm', 'open-webui', 'optillm-local'];
-
+/** Each kind's restart rank: backends first, then the gateway, then OptiLLM (it calls the gateway back). */
 export function unitOrder(reg: Registry): string[] {
   return Object.values(reg.endpoints)
     .filter(isActive)
-    .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || (a.service < b.service ? -1 : 1))
+    .sort((a, b) => kindFacts(a.kind).restartRank - kindFacts(b.kind).restartRank || (a.service < b.service ? -1 : 1))
     .map(unitName);
 }
 
@@ -65,16 +63,18 @@ export function planDeploy(
   for (const f of mine) {
     const before = observed.get(f.install!);
     if (before === f.content) unchanged.push(f.path);
-    else changes.push({ path: f.path, install: f.install!, unit: f.unit, mode: f.mode ?? '0644', before, beforeDigest: digests?.get(f.install!) ?? digestOf(before), after: f.content });
+    else changes.push({ path: f.path, install: f.install!, unit: f.unit, mode: f.mode ?? INSTALL_MODE, before, beforeDigest: digests?.get(f.install!) ?? digestOf(before), after: f.content });
   }
   const units = new Set(changes.map((c) => c.unit).filter((u): u is string => !!u));
+  // The layout says which files are units: a change to one needs daemon-reload.
+  const unitFiles = new Set(mine.filter((f) => f.role === 'unit').map((f) => f.install));
   const order = unitOrder(reg);
   const restarts = [...units].sort((a, b) => (order.indexOf(a) + 1 || 999) - (order.indexOf(b) + 1 || 999));
   return {
     host,
     changes,
     unchanged,
-    isDaemonReload: changes.some((c) => c.install.startsWith(`${UNIT_DIR}/`)),
+    isDaemonReload: changes.some((c) => unitFiles.has(c.install)),
     restarts,
     unmanaged: changes.filter((c) => !c.unit).map((c) => c.install),
   };

@@ -4,10 +4,10 @@
 // files (handles.jsonl, the Studio registry, OptiLLM's selector env) say what kind each backend is
 // and fill in what router.yaml does not hold (source paths, limits).
 import { SECRET } from '../core/secrets.js';
-import { HANDLE_PREFIX } from '../compile/mesh.js';
 import { parseOptillmModel } from '../compile/optillm.js';
 import { splitSelector } from '../compile/routes.js';
-import { LitellmSettingsSchema, RouterSettingsSchema, type EndpointKind } from '../registry/schema.js';
+import { ENDPOINT_KINDS, kindFacts, VIA_OPTILLM_HANDLES, type EndpointKind } from '../kinds/index.js';
+import { LitellmSettingsSchema, RouterSettingsSchema } from '../registry/schema.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { CALL_PARAMS, CARRIED, carryRetryPolicy, KEY_PLACEHOLDERS, PASSTHROUGH_BLOCKS, READ_BLOCKS } from './carry.js';
 import { EnvRef, readLitellmConfig, resolveEnv, type LitellmConfig } from './litellm-config.js';
@@ -239,14 +239,14 @@ export function importMesh(inputs: ImportInputs): ImportResult {
     if (bs.length === 1) addCandidate(bs[0]!, name);
     else pools.push(name);
   }
-  const valid = (id: string, b: Backend) => isKebab(id) && id.startsWith(HANDLE_PREFIX[b.ep.kind!] ?? '\0') && !taken.has(id);
+  const valid = (id: string, b: Backend) => isKebab(id) && id.startsWith(kindFacts(b.ep.kind!).handlePrefix ?? '\0') && !taken.has(id);
   const sortedBackends = [...backends.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
   for (const b of sortedBackends) {
     const mlxRow = mlx.models.find((m) => m.port === b.ep.port && m.upstream === b.upstream);
     const options = [...(candidates.get(b) ?? []), ...(mlxRow ? [mlxRow.modelId] : [])];
     let id = options.find((o) => valid(o, b));
     if (!id) {
-      const prefix = HANDLE_PREFIX[b.ep.kind!]!;
+      const prefix = kindFacts(b.ep.kind!).handlePrefix!;
       const base = kebab(b.upstream.split('/').pop()!);
       id = `${prefix}${base.startsWith(prefix) ? base.slice(prefix.length) : base}`;
       if (taken.has(id)) id = `${id}-${b.ep.port}`;
@@ -325,25 +325,25 @@ export function importMesh(inputs: ImportInputs): ImportResult {
   const endpoints: Record<string, Record<string, unknown>> = {};
   const usedServices = new Set<string>();
   const addEndpoint = (kind: EndpointKind, base: string, host: string, port: number, bind: string, extra: Record<string, unknown> = {}): string => {
-    let service = kind === 'mlx' ? `mlx-${port}` : base;
+    let service = kindFacts(kind).import.isServicePerPort ? `${base}-${port}` : base;
     if (usedServices.has(`${host}\0${service}`)) service = `${service}-${port}`;
     usedServices.add(`${host}\0${service}`);
-    let id = kind === 'mlx' ? `ep_mlx_${port}` : `ep_${base.replace(/-/g, '_')}_${port}`;
+    let id = `ep_${base.replace(/-/g, '_')}_${port}`;
     if (endpoints[id]) id = `ep_${service.replace(/-/g, '_')}_${host.replace(/-/g, '_')}_${port}`;
     endpoints[id] = { service, kind, host, port, bind, ...extra };
     return id;
   };
   const run = gatewayRun(inputs.routerPath);
   // LiteLLM listens on 0.0.0.0:4000 unless started otherwise (`litellm --host/--port`).
-  endpoints[GATEWAY_ID] = { service: 'litellm-gateway', kind: 'litellm', host: GATEWAY_HOST, port: 4000, bind: '0.0.0.0', ...(run ? { run } : {}) };
-  usedServices.add(`${GATEWAY_HOST}\0litellm-gateway`);
-  const BASE: Partial<Record<EndpointKind, string>> = { openvino: 'ov-server', afm: 'afm', optillm: 'optillm-proxy', searxng: 'searxng' };
+  const gatewayService = kindFacts('litellm').import.service;
+  endpoints[GATEWAY_ID] = { service: gatewayService, kind: 'litellm', host: GATEWAY_HOST, port: 4000, bind: '0.0.0.0', ...(run ? { run } : {}) };
+  usedServices.add(`${GATEWAY_HOST}\0${gatewayService}`);
   for (const ep of [...eps.values()].sort((a, b) => (a.key < b.key ? -1 : 1))) {
     if (!ep.kind) continue;
     ep.host = ensureHost(ep.address);
-    if (ep.kind === 'mlx' || ep.kind === 'afm') hosts[ep.host]!.os = 'macos';
+    if (kindFacts(ep.kind).isMacOnly) hosts[ep.host]!.os = 'macos';
     // A backend on another host must listen beyond loopback for the gateway to reach it.
-    ep.id = addEndpoint(ep.kind, BASE[ep.kind] ?? ep.kind, ep.host, ep.port, isLoopbackAddress(ep.address) ? '127.0.0.1' : '0.0.0.0');
+    ep.id = addEndpoint(ep.kind, kindFacts(ep.kind).import.service, ep.host, ep.port, isLoopbackAddress(ep.address) ? '127.0.0.1' : '0.0.0.0');
   }
   // launchd runs the Studio's servers: the host of such a handle's backend is a Mac.
   for (const row of handleRows.rows) {
@@ -353,7 +353,7 @@ export function importMesh(inputs: ImportInputs): ImportResult {
   let optillmId = optillmEp?.id;
   if (!optillmId) {
     // The registry always names an OptiLLM endpoint; a mesh without one gets a disabled placeholder.
-    optillmId = addEndpoint('optillm', 'optillm-proxy', GATEWAY_HOST, 4020, '127.0.0.1', { state: 'disabled' });
+    optillmId = addEndpoint('optillm', kindFacts('optillm').import.service, GATEWAY_HOST, 4020, '127.0.0.1', { state: 'disabled' });
   }
 
   // Models.
@@ -436,7 +436,7 @@ export function importMesh(inputs: ImportInputs): ImportResult {
     const via = viaOptillm.get(name);
     for (const d of byName.get(via?.direct ?? name)!) {
       const b = backendOf(d)!;
-      if (b.ep.kind === 'mlx') reachers.set(b, [...(reachers.get(b) ?? []), { name, via: !!via }]);
+      if (kindFacts(b.ep.kind!).mayRouteViaOptillm) reachers.set(b, [...(reachers.get(b) ?? []), { name, via: !!via }]);
     }
   }
   const routeOf = new Map<Backend, boolean>();
@@ -475,10 +475,10 @@ export function importMesh(inputs: ImportInputs): ImportResult {
       const route = routeOf.get(b);
       pushHandle({ handle: b.id, ...(route !== undefined && route !== routeVia ? { via_optillm: route } : {}) });
     }
-    const isMlx = backendOf(list[0]!)!.ep.kind === 'mlx';
-    if (via && (via.prefix !== directPrefix || !isMlx)) {
-      const reason = isMlx ? `its call-back prefix "${via.prefix}" differs from the mesh's "${directPrefix}"` : 'the registry routes only mlx-* handles through OptiLLM';
-      report(list[0]!.at, { code: IMPORT_CODES.unsupported, message: `"${name}" reaches its backend through OptiLLM, but ${reason}: it is imported going ${isMlx ? `through OptiLLM with the mesh's call-back prefix` : 'straight to its backend'}`, hint: isMlx ? 'settings.yaml optillm.direct_prefix is one prefix for the whole mesh' : 'an ensemble (opt-* handle) is how the registry sends other backends through OptiLLM' });
+    const isViaAllowed = kindFacts(backendOf(list[0]!)!.ep.kind!).mayRouteViaOptillm;
+    if (via && (via.prefix !== directPrefix || !isViaAllowed)) {
+      const reason = isViaAllowed ? `its call-back prefix "${via.prefix}" differs from the mesh's "${directPrefix}"` : `the registry routes only ${VIA_OPTILLM_HANDLES} handles through OptiLLM`;
+      report(list[0]!.at, { code: IMPORT_CODES.unsupported, message: `"${name}" reaches its backend through OptiLLM, but ${reason}: it is imported going ${isViaAllowed ? `through OptiLLM with the mesh's call-back prefix` : 'straight to its backend'}`, hint: isViaAllowed ? 'settings.yaml optillm.direct_prefix is one prefix for the whole mesh' : 'an ensemble (opt-* handle) is how the registry sends other backends through OptiLLM' });
       unsupported.push({ name, reason });
     }
   }
@@ -610,13 +610,11 @@ function kindOf(ep: Ep, callerNames: Map<string, string[]>, rows: Map<string, Ha
     const k = ref ? kindOfEndpointRef(ref) : undefined;
     if (k?.kind && k.kind !== 'optillm' && (k.port === undefined || k.port === ep.port)) return k.kind;
   }
-  const byVar: [RegExp, EndpointKind][] = [[/^MLX_/, 'mlx'], [/^OV_/, 'openvino'], [/^AFM_/, 'afm']];
   for (const d of ep.deps) {
-    for (const name of d.vars.values()) for (const [re, kind] of byVar) if (re.test(name)) return kind;
+    for (const name of d.vars.values()) for (const kind of ENDPOINT_KINDS) if (name.startsWith(kindFacts(kind).import.envPrefix ?? '\0')) return kind;
     if (d.isInMlxBlock) return 'mlx';
   }
-  const byPrefix: [string, EndpointKind][] = [['mlx-', 'mlx'], ['ov-', 'openvino'], ['afm-', 'afm']];
-  for (const n of names) for (const [p, kind] of byPrefix) if (n.startsWith(p)) return kind;
+  for (const n of names) for (const kind of ENDPOINT_KINDS) if (n.startsWith(kindFacts(kind).handlePrefix ?? '\0')) return kind;
   // mlx-community publishes the MLX conversions mlx_lm and mlx-openai-server load.
   if (ep.deps.some((d) => d.target.kind === 'http' && d.target.upstream.startsWith('mlx-community/'))) return 'mlx';
   return undefined;

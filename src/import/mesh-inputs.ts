@@ -1,5 +1,6 @@
 // The seeds' other files: handles.jsonl rows (the Mini's registry before homelab, or homelab's own),
 // the Studio's MLX registry.json (version 1, written by mlxctl) and OptiLLM's selector env.
+import { ENDPOINT_KINDS, kindFacts, type EndpointKind } from '../kinds/index.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { diagAt, isRecord, type InputFile } from './sources.js';
 import { IMPORT_CODES } from '../core/codes.js';
@@ -51,9 +52,9 @@ export function readHandles(input: InputFile): { rows: HandleRow[]; diagnostics:
 }
 
 /** Kind of backend an endpoint id of the seeds names: ep_mlx_slot_8101, ep_ov_server_9000, … */
-export function kindOfEndpointRef(ref: string): { kind?: 'mlx' | 'openvino' | 'afm' | 'optillm'; port?: number } {
+export function kindOfEndpointRef(ref: string): { kind?: EndpointKind; port?: number } {
   const port = /_(\d+)$/.exec(ref)?.[1];
-  const kind = /^ep_mlx/.test(ref) ? 'mlx' : /^ep_(ov|openvino)/.test(ref) ? 'openvino' : /^ep_afm/.test(ref) ? 'afm' : /^ep_optillm/.test(ref) ? 'optillm' : undefined;
+  const kind = ENDPOINT_KINDS.find((k) => kindFacts(k).import.endpointRef?.test(ref));
   return { kind, port: port ? Number(port) : undefined };
 }
 

@@ -3,6 +3,7 @@
 // ignores typos, homelab must not. Only structure lives here (what JSON Schema can express too,
 // so ajv and zod give the same verdict); cross-file meaning lives in the validate rules.
 import { z } from 'zod';
+import { ENDPOINT_KINDS } from '../kinds/index.js';
 
 const Name = z.string().min(1);
 const Port = z.number().int().min(1).max(65535);
@@ -78,17 +79,8 @@ export const HostSchema = z
 
 export const HostsFileSchema = z.object({ hosts: z.record(Name, HostSchema) }).strict();
 
-export const ENDPOINT_KINDS = [
-  'litellm',
-  'optillm',
-  'openvino',
-  'mlx',
-  'afm',
-  'searxng',
-  'open-webui',
-  'optillm-local',
-] as const;
-export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
+// The kinds and their facts live in src/kinds/, one file each.
+export { ENDPOINT_KINDS, type EndpointKind } from '../kinds/index.js';
 
 /**
  * Sandbox relaxations a real service may need (systemd.exec(5); see docs/outputs.md). Typed so that a unit is

@@ -1,6 +1,6 @@
 import type { RuleCode } from '../../core/codes.js';
 import type { Diagnostic } from '../../core/diagnostic.js';
-import type { EndpointKind } from '../../registry/schema.js';
+import { MODEL_KINDS_IN_WORDS, type EndpointKind } from '../../kinds/index.js';
 import type { RegistryFileName } from '../../registry/load.js';
 import { toPointer } from '../../core/diagnostic.js';
 import type { Rule } from '../context.js';
@@ -25,7 +25,7 @@ export const endpointId: Rule = {
         out.push(at(reg, 'endpoints.yaml', toPointer(['endpoints', id, 'host']), { code, message: `endpoint ${id} names unknown host "${ep.host}"`, hint: `use one of: ${Object.keys(reg.hosts).join(', ')}` }));
       }
     }
-    const ref = (file: RegistryFileName, pointer: string, epId: string, kinds?: EndpointKind[]) => {
+    const ref = (file: RegistryFileName, pointer: string, epId: string, kinds?: readonly EndpointKind[]) => {
       const ep = reg.endpoints[epId];
       if (!ep) {
         out.push(at(reg, file, pointer, { code, message: `unknown endpoint "${epId}"`, hint: 'use an id defined in endpoints.yaml' }));
@@ -34,7 +34,7 @@ export const endpointId: Rule = {
       }
     };
     for (const [id, model] of Object.entries(reg.models)) {
-      if (model.endpoint) ref('models.yaml', toPointer(['models', id, 'endpoint']), model.endpoint, ['mlx', 'openvino', 'afm']);
+      if (model.endpoint) ref('models.yaml', toPointer(['models', id, 'endpoint']), model.endpoint, MODEL_KINDS_IN_WORDS);
     }
     reg.handles.forEach((h, i) => {
       if (h.endpoint) ref('handles.jsonl', `/${i}/endpoint`, h.endpoint, ['optillm']);

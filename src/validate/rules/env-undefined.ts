@@ -30,7 +30,7 @@ interface UndefinedRead {
 function undefinedReads(reg: Registry, all: readonly GeneratedFile[], alsoDefined?: Map<string, Set<string>>, definedOut?: Map<string, Set<string>>): UndefinedRead[] {
   const found: UndefinedRead[] = [];
   const byInstall = new Map(all.filter((f) => f.install).map((f) => [`${f.host}\0${f.install}`, f]));
-  const units = all.filter((f) => f.path.includes('/systemd/') && f.path.endsWith('.service'));
+  const units = all.filter((f) => f.role === 'unit');
   for (const unit of units) {
     const service = serviceOfUnit(reg, unit.host, unit.unit!) ?? unit.unit!;
     const secrets = reg.settings.secrets[service];
@@ -45,8 +45,8 @@ function undefinedReads(reg: Registry, all: readonly GeneratedFile[], alsoDefine
     const readers: [GeneratedFile, RegExp][] = [[unit, /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g]];
     for (const f of all) {
       if (f.unit !== unit.unit || f.host !== unit.host || f === unit) continue;
-      if (f.path.endsWith('router.yaml')) readers.push([f, /os\.environ\/([A-Za-z_][A-Za-z0-9_]*)/g]);
-      if (f.path.endsWith('proxy_config.yaml')) readers.push([f, /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}/g]);
+      if (f.role === 'router') readers.push([f, /os\.environ\/([A-Za-z_][A-Za-z0-9_]*)/g]);
+      if (f.role === 'proxy-config') readers.push([f, /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}/g]);
     }
     for (const [reader, pattern] of readers) {
       const missing = new Set<string>();
