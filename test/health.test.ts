@@ -4,7 +4,8 @@ import { createServer as createTcpServer } from 'node:net';
 import { join } from 'node:path';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTexts, ROOT, runCli, tmpDir } from './helpers.js';
+import { probeAll } from '../src/app/health.js';
+import { load, readTexts, ROOT, runCli, SHIPPED, tmpDir } from './helpers.js';
 import { freePort } from './deploy/sshd.js';
 
 const servers: { close(): void }[] = [];
@@ -89,5 +90,33 @@ describe('homelab health', () => {
 
   it('an unknown --host is a usage error', async () => {
     expect((await runCli(['health', '--host', 'attic'], dir)).code).toBe(2);
+  });
+});
+
+describe('the gateway key in health probes', () => {
+  it('goes to the gateway only: a backend /v1/models never sees it', async () => {
+    const seen = new Map<number, (string | undefined)[]>();
+    const listen = async () => {
+      const port = await freePort();
+      seen.set(port, []);
+      await new Promise<void>((r) => {
+        const s = createServer((req, res) => {
+          seen.get(port)!.push(req.headers.authorization);
+          res.end(JSON.stringify({ data: [] }));
+        }).listen(port, '127.0.0.1', () => r());
+        servers.push(s);
+      });
+      return port;
+    };
+    const [gwPort, mlxPort] = [await listen(), await listen()];
+    const reg = load(readTexts(SHIPPED));
+    const targets = [
+      { endpoint: reg.settings.gateway.endpoint, service: 'litellm-gateway', host: 'mini', url: `http://127.0.0.1:${gwPort}/v1/models` },
+      { endpoint: 'ep_mlx_8100', service: 'mlx-8100', host: 'studio', url: `http://127.0.0.1:${mlxPort}/v1/models` },
+    ];
+    const results = await probeAll(reg, targets, 2000, 'test-key');
+    expect(results.map((r) => r.isUp)).toEqual([true, true]);
+    expect(seen.get(gwPort)).toEqual(['Bearer test-key']);
+    expect(seen.get(mlxPort)).toEqual([undefined]);
   });
 });

@@ -34,8 +34,16 @@ export function probeTargets(reg: Registry, onlyHost?: string, fromHost?: string
     );
 }
 
-/** `key` is sent only to the gateway's /v1/models (the one route here that needs it). */
-export async function probe(target: ProbeTarget, timeoutMs: number, key?: string): Promise<Probe> {
+/**
+ * Probe every target concurrently. The gateway key goes to the gateway's endpoint only: a backend's
+ * /v1/models needs none, and the gateway's master key must never travel to another service.
+ */
+export function probeAll(reg: Registry, targets: readonly ProbeTarget[], timeoutMs: number, gatewayKey?: string): Promise<Probe[]> {
+  return Promise.all(targets.map((t) => probe(t, timeoutMs, t.endpoint === reg.settings.gateway.endpoint ? gatewayKey : undefined)));
+}
+
+/** `key` is sent only to /v1/models (the one route here that needs it), and only as probeAll decides. */
+async function probe(target: ProbeTarget, timeoutMs: number, key?: string): Promise<Probe> {
   const start = performance.now();
   const isModels = target.url.endsWith('/v1/models');
   try {
