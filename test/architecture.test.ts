@@ -73,4 +73,10 @@ describe('the floors of src/', () => {
     const intoRules = all.filter((e) => e.to.startsWith('validate/rules/') && !e.from.startsWith('validate/')).map((e) => `${e.from} imports ${e.to}`);
     expect(intoRules).toEqual([]);
   });
+
+  it('docs/architecture.md describes every floor, in this order', () => {
+    const doc = readFileSync(resolve(SRC, '../docs/architecture.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| (\d+) \| `([a-z-]+)\/` \|/gm)].map((m) => [Number(m[1]), m[2]!] as const);
+    expect(rows).toEqual(FLOORS.flatMap((folders, i) => folders.map((f) => [i, f] as const)));
+  });
 });
