@@ -8,6 +8,7 @@ export const RULE_CODES = [
   'handle-duplicate',
   'endpoint-id',
   'port-conflict',
+  'output-conflict',
   'port-range',
   'port-immutable',
   'port-unlocked',

@@ -26,6 +26,7 @@ import { nameKebabCase } from './rules/name-kebab-case.js';
 import { optillmLaunch } from './rules/optillm-launch.js';
 import { optillmSelector } from './rules/optillm-selector.js';
 import { portConflict } from './rules/port-conflict.js';
+import { outputConflict } from './rules/output-conflict.js';
 import { portImmutable } from './rules/port-immutable.js';
 import { portRange } from './rules/port-range.js';
 import { portUnlocked } from './rules/port-unlocked.js';
@@ -40,6 +41,7 @@ export const RULES: readonly Rule[] = [
   handleDuplicate,
   endpointId,
   portConflict,
+  outputConflict,
   portRange,
   portImmutable,
   portUnlocked,

@@ -1,0 +1,46 @@
+import { ruleTable } from './table.js';
+import { endpoint, pipe, set } from './edits.js';
+
+// A second OpenVINO server on the Mini, as an operator would add one by copying the first.
+const ov2 = (extra: Record<string, unknown>, host = 'mini') =>
+  endpoint('ep_ov_server_9001', {
+    service: 'ov-server-2', kind: 'openvino', host, port: 9001, bind: '127.0.0.1',
+    run: { user: 'christopherbailey', workdir: '/home/christopherbailey/homelab-llm/layer-inference/ov-server', device: 'GPU', ...extra },
+  });
+
+ruleTable('output-conflict', [
+  {
+    // Both would compile to mini/systemd/ov-server.service and mini/ov-server/env: one server
+    // would run on the other's unit and environment, and nothing would say so.
+    name: 'a copied endpoint keeps the first one\'s run.unit',
+    edit: ov2({ unit: 'ov-server' }),
+    expected: [
+      { file: 'registry/endpoints.yaml', pointer: '/endpoints/ep_ov_server_9001/run/unit', line: ['ep_ov_server_9001:', 'unit:'] },
+      { file: 'registry/endpoints.yaml', pointer: '/endpoints/ep_ov_server_9001/run/unit', line: ['ep_ov_server_9001:', 'unit:'] },
+    ],
+  },
+  {
+    // Its runtime env would be generated/mini/optillm-proxy/env, the path of OptiLLM's selectors.
+    name: 'a unit named like OptiLLM\'s',
+    edit: ov2({ unit: 'optillm-proxy' }),
+    expected: [
+      { file: 'registry/endpoints.yaml', pointer: '/endpoints/ep_ov_server_9001/run/unit', line: ['ep_ov_server_9001:', 'unit:'] },
+      { file: 'registry/endpoints.yaml', pointer: '/endpoints/ep_ov_server_9001/run/unit', line: ['ep_ov_server_9001:', 'unit:'] },
+    ],
+  },
+  {
+    name: 'Open WebUI\'s env file installed over the MCP registry',
+    edit: set('settings.yaml', ['clients', 'open-webui', 'env_file'], '/etc/homelab-llm/mcp-registry.json'),
+    expected: [{ file: 'registry/settings.yaml', pointer: '/clients/open-webui/env_file', line: ['open-webui:', 'env_file:'] }],
+  },
+  {
+    name: 'near miss: the same unit name on another host',
+    edit: pipe(set('hosts.yaml', ['hosts', 'spare'], { address: '192.168.1.73', os: 'linux', ssh: 'ops@192.168.1.73', storage: [{ path: '/srv/models', class: 'showroom' }] }), ov2({ unit: 'ov-server' }, 'spare')),
+    expected: [],
+  },
+  {
+    name: 'near miss: a second server with a unit of its own',
+    edit: ov2({ unit: 'ov-server-2' }),
+    expected: [],
+  },
+]);
