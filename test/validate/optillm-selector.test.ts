@@ -1,4 +1,6 @@
 import { ruleTable } from './table.js';
+import { describe, expect, it } from 'vitest';
+import { diagnose, editHandles, shippedTexts } from '../helpers.js';
 import { row, set, ROW } from './edits.js';
 
 const at = (r: number) => ({ file: 'registry/handles.jsonl', pointer: `/${r}/selector/model`, line: r + 1 });
@@ -36,3 +38,14 @@ ruleTable('optillm-selector', [
   })),
   { name: 'near miss: a group that only starts like a slug ("moab-…", "routers-…")', edit: row(ROW.chat, { selector: { model: 'moa-routers-chat-balanced-m' } }), expected: [] },
 ]);
+
+describe('the hint for chained techniques', () => {
+  it('offers, for a group that starts with a slug, a selector that passes', () => {
+    const chained = diagnose(editHandles(shippedTexts(), (rows) => rows.map((r, i) => (i === ROW.chat ? { ...r, selector: { model: 'moa-router-chat-balanced-m' } } : r))));
+    const hint = chained.find((d) => d.code === 'optillm-selector')!.hint!;
+    const suggested = [...hint.matchAll(/"([^"]+)"/g)].map((m) => m[1]!).at(-1)!;
+    expect(suggested).toBe('moa-ens-router-chat-balanced-m');
+    const fixed = diagnose(editHandles(shippedTexts(), (rows) => rows.map((r, i) => (i === ROW.chat ? { ...r, selector: { model: suggested } } : r))));
+    expect(fixed.filter((d) => d.code === 'optillm-selector')).toEqual([]);
+  });
+});

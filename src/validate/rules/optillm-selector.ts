@@ -59,7 +59,7 @@ export const optillmSelector: Rule = {
         out.push(at(reg, 'handles.jsonl', pointer, { code, severity: 'warning', message: `selector "${selector}" starts with plugin "${technique}", not a technique`, hint: 'ensembles normally run a technique (moa, bon, self_consistency, plansearch, …)' }));
       }
       if (parse.dropped.length) {
-        add(`selector "${selector}" chains techniques with "-": OptiLLM runs only ${parse.runs[0]} and drops ${parse.dropped.join(', ')}`, `combine them with & (sequence) or | (parallel), e.g. "${parse.approaches.join('&')}-${parse.upstream}"`);
+        add(`selector "${selector}" chains techniques with "-": OptiLLM runs only ${parse.runs[0]} and drops ${parse.dropped.join(', ')}`, `combine them with & (sequence) or | (parallel), e.g. "${parse.approaches.join('&')}-${parse.upstream}"; or, if "${parse.dropped.join('-')}-${parse.upstream}" was meant as the group, give the group a first piece that is no OptiLLM slug: "${parse.runs[0]}-ens-${parse.dropped.join('-')}-${parse.upstream}"`);
         return;
       }
       const problem = callbackNameProblem(group);
