@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileAll } from '../src/compile/index.js';
 import { unitName } from '../src/compile/mesh.js';
-import { load, readTexts, ROOT, tmpDir } from './helpers.js';
+import { editYaml, load, readTexts, ROOT, tmpDir } from './helpers.js';
 
 const CEILING: Record<string, number> = { 'litellm-orch': 2.0, 'optillm-proxy': 2.0, 'ov-server': 3.0, 'open-webui': 2.0, litellm: 2.0, optillm: 2.0, ov: 3.0, webui: 2.0 };
 
@@ -222,5 +222,26 @@ describe('escaping in units: % and $ keep their meaning', () => {
       expect(r.stderr, name).toBe('');
       expect(r.status, name).toBe(0);
     }
+  });
+});
+
+describe('what ProtectHome=tmpfs hides is bound back', () => {
+  it('a model server run by its own account still sees the showroom roots in another home', () => {
+    // The guide's advice: one account per service. The OpenVINO server runs as ovserve from
+    // /srv/ov-server, while its models stay under /home/christopherbailey (hidden by ProtectHome).
+    const texts = editYaml(readTexts(join(ROOT, 'registry')), 'endpoints.yaml', (d) => {
+      d.setIn(['endpoints', 'ep_ov_server_9000', 'run', 'user'], 'ovserve');
+      d.setIn(['endpoints', 'ep_ov_server_9000', 'run', 'workdir'], '/srv/ov-server');
+    });
+    const reg = load(texts);
+    const unit = compileAll(reg).find((f) => f.path === 'mini/systemd/ov-server.service')!;
+    const binds = directives(unit.content).get('BindReadOnlyPaths')![0]!.split(' ');
+    const showroom = reg.hosts.mini!.storage!.filter((s) => s.class === 'showroom').map((s) => s.path);
+    expect(showroom.length).toBeGreaterThan(0);
+    for (const root of showroom) expect(binds).toContain(`-${root}`);
+    expect(binds).toContain('-/srv/ov-server');
+    // The gateway reads no models: it gets no model root.
+    const gw = compileAll(reg).find((f) => f.path === 'mini/systemd/litellm-orch.service')!;
+    for (const root of showroom) expect(directives(gw.content).get('BindReadOnlyPaths')![0]).not.toContain(root);
   });
 });

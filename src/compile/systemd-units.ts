@@ -5,7 +5,7 @@ import type { Registry } from '../registry/load.js';
 import type { Endpoint } from '../registry/schema.js';
 import { layout, optillmDir, type Layout } from './layout.js';
 import { SECRET } from '../core/secrets.js';
-import { DEFAULT_UV, gatewayEndpoint, homeDir, isLoopbackBind, sortedEndpoints, unitName } from './mesh.js';
+import { DEFAULT_UV, gatewayEndpoint, isLoopbackBind, sortedEndpoints, unitName } from './mesh.js';
 import { kindFacts } from '../kinds/index.js';
 import { fill, HEADER_TEXT, refuseLineBreaks, type GeneratedFile } from './render.js';
 import { InternalError } from '../core/errors.js';
@@ -127,21 +127,26 @@ function bindPath(path: string): string {
   return /[\s"']/.test(item) ? `"${item.replace(/"/g, '\\"')}"` : item;
 }
 
+/** Under a tree ProtectHome=tmpfs hides (systemd.exec(5)): /home, /root and /run/user. */
+function isUnderHomes(path: string): boolean {
+  return /^\/(?:home|root|run\/user)\//.test(path);
+}
+
 function hardening(reg: Registry, ep: Endpoint, launch: Launch): Directive[] {
   const run = ep.run!;
   const relax = new Set(run.relax ?? []);
   const isGpu = run.device === 'GPU';
-  const home = homeDir(reg.hosts[ep.host], run.user);
-  // The home directory is replaced by an empty tmpfs; only what the service needs is bound back
-  // read-only: its workdir, its uv, and for OptiLLM its ~/.optillm, for inference its models.
+  // ProtectHome=tmpfs hides every home (/home, /root, /run/user), not only the service user's:
+  // whatever the service needs there is bound back read-only: its workdir, its uv, its env files,
+  // for OptiLLM its ~/.optillm, for a model server the showroom roots it loads models from.
   const binds = new Set<string>([run.workdir]);
   const uv = typeof launch.argv[0] === 'string' ? launch.argv[0] : DEFAULT_UV;
-  if (uv.startsWith(`${home}/`)) binds.add(uv);
+  if (isUnderHomes(uv)) binds.add(uv);
   if (ep.kind === 'optillm') binds.add(optillmDir(reg.hosts[ep.host], run.user));
-  if (ep.kind === 'openvino') {
-    for (const s of reg.hosts[ep.host]?.storage ?? []) if (s.class === 'showroom' && s.path.startsWith(`${home}/`)) binds.add(s.path);
+  if (kindFacts(ep.kind).readsModelStorage) {
+    for (const s of reg.hosts[ep.host]?.storage ?? []) if (s.class === 'showroom' && isUnderHomes(s.path)) binds.add(s.path);
   }
-  for (const f of launch.environmentFiles) if (f.startsWith(`${home}/`)) binds.add(f);
+  for (const f of launch.environmentFiles) if (isUnderHomes(f)) binds.add(f);
   const isLanFacing = !isLoopbackBind(ep.bind) || ep.kind === 'litellm';
   const d: Directive[] = [
     ['UMask', '0077'],

@@ -14,5 +14,6 @@ export const afm = {
   runtimeEnv: null,
   // The FoundationModels framework exists on macOS only.
   isMacOnly: true,
+  readsModelStorage: false,
   import: { service: 'afm', endpointRef: /^ep_afm/, envPrefix: 'AFM_' },
 } as const satisfies EndpointKindFacts<'afm'>;

@@ -17,5 +17,6 @@ export const litellm = {
   healthPaths: ['/health/liveliness', '/v1/models'],
   runtimeEnv: null,
   isMacOnly: false,
+  readsModelStorage: false,
   import: { service: 'litellm-gateway' },
 } as const satisfies EndpointKindFacts<'litellm'>;

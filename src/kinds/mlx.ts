@@ -18,6 +18,7 @@ export const mlx = {
   runtimeEnv: null,
   // MLX is Apple silicon only (ml-explore/mlx).
   isMacOnly: true,
+  readsModelStorage: true,
   // The seeds' router.yaml reads MLX_<HANDLE>_MODEL / _API_BASE / _API_KEY (mlxctl's block).
   import: { service: 'mlx', isServicePerPort: true, endpointRef: /^ep_mlx/, envPrefix: 'MLX_' },
 } as const satisfies EndpointKindFacts<'mlx'>;

@@ -16,5 +16,6 @@ export const openWebui = {
   healthPaths: ['/health'],
   runtimeEnv: null,
   isMacOnly: false,
+  readsModelStorage: false,
   import: { service: 'open-webui' },
 } as const satisfies EndpointKindFacts<'open-webui'>;

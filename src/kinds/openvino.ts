@@ -15,5 +15,6 @@ export const openvino = {
   // ov-server reads its device and settings from /etc/homelab-llm/<unit>.env (OV_DEVICE).
   runtimeEnv: { deviceVariable: 'OV_DEVICE' },
   isMacOnly: false,
+  readsModelStorage: true,
   import: { service: 'ov-server', endpointRef: /^ep_(ov|openvino)/, envPrefix: 'OV_' },
 } as const satisfies EndpointKindFacts<'openvino'>;

@@ -14,5 +14,6 @@ export const optillmLocal = {
   healthPaths: ['/health'],
   runtimeEnv: null,
   isMacOnly: false,
+  readsModelStorage: false,
   import: { service: 'optillm-local' },
 } as const satisfies EndpointKindFacts<'optillm-local'>;

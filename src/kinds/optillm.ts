@@ -17,5 +17,6 @@ export const optillm = {
   healthPaths: ['/health'],
   runtimeEnv: null,
   isMacOnly: false,
+  readsModelStorage: false,
   import: { service: 'optillm-proxy', endpointRef: /^ep_optillm/ },
 } as const satisfies EndpointKindFacts<'optillm'>;

@@ -17,5 +17,6 @@ export const searxng = {
   healthPaths: ['/healthz'],
   runtimeEnv: null,
   isMacOnly: false,
+  readsModelStorage: false,
   import: { service: 'searxng' },
 } as const satisfies EndpointKindFacts<'searxng'>;

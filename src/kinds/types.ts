@@ -46,6 +46,11 @@ export interface EndpointKindFacts<Name extends string = string> {
   readonly runtimeEnv: { readonly deviceVariable: string } | null;
   /** The program runs on macOS only (`import` marks the host of such an endpoint a Mac). */
   readonly isMacOnly: boolean;
+  /**
+   * It loads models from the host's showroom storage roots, so its unit (ProtectHome=tmpfs) binds
+   * those roots back read-only.
+   */
+  readonly readsModelStorage: boolean;
   /** What `import` reads from the seeds' hand-written files to recognise this kind. */
   readonly import: {
     /** The service name an imported endpoint of this kind gets. */
