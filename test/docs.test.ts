@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DOCUMENTED_CODES, RULE_CODES, RUN_CODES } from '../src/core/codes.js';
+import { ENDPOINT_KINDS, KINDS } from '../src/kinds/index.js';
 import { RULES } from '../src/validate/index.js';
 import { ROOT, runCli } from './helpers.js';
 
@@ -38,6 +39,17 @@ describe('docs/rules.md', () => {
   it('has each heading once', () => {
     const headings = [...rules.matchAll(/^## `([a-z0-9-]+)`$/gm)].map((m) => m[1]!);
     expect(headings.filter((h, i) => headings.indexOf(h) !== i)).toEqual([]);
+  });
+});
+
+describe('docs/registry.md', () => {
+  it('names every endpoint kind and its handle prefix in its Kinds paragraph', () => {
+    const doc = read(join(ROOT, 'docs/registry.md'));
+    const kinds = doc.slice(doc.indexOf('**Kinds.**'), doc.indexOf('\n\n', doc.indexOf('**Kinds.**')));
+    expect(kinds.length).toBeGreaterThan(100);
+    expect(ENDPOINT_KINDS.filter((k) => !kinds.includes(`\`${k}\``))).toEqual([]);
+    const prefixes = ENDPOINT_KINDS.map((k) => KINDS[k].handlePrefix).filter((p): p is string => p !== null);
+    expect(prefixes.filter((p) => !kinds.includes(`\`${p}\``))).toEqual([]);
   });
 });
 

@@ -54,7 +54,7 @@ describe('one record per endpoint kind', () => {
     // What the gateway calls: every model-serving kind and the search engine of its search tool.
     for (const k of ENDPOINT_KINDS.filter((k) => isModelKind(k) || k === 'searxng')) expect(kindFacts(k).restartRank, k).toBeLessThan(gateway);
     for (const k of ['optillm', 'open-webui'] as const) expect(kindFacts(k).restartRank, k).toBeGreaterThan(gateway);
-    expect(new Set(ENDPOINT_KINDS.map((k) => kindFacts(k).restartRank)).size).toBe(ENDPOINT_KINDS.length);
+    expect(new Set(ENDPOINT_KINDS.map((k) => kindFacts(k).restartRank)).size, 'every kind needs a restartRank of its own').toBe(ENDPOINT_KINDS.length);
     // Through the deploy plan: a first install on the Mini restarts in that order.
     const reg = shipped();
     const plan = planDeploy(reg, compileAll(reg), 'mini', new Map());

@@ -41,7 +41,11 @@ export const VIA_OPTILLM_KINDS: readonly EndpointKind[] = ENDPOINT_KINDS.filter(
 export const VIA_OPTILLM_HANDLES = VIA_OPTILLM_KINDS.map((k) => `${KINDS[k].handlePrefix}*`).join(', ');
 
 /**
- * The kinds that serve models, in the order diagnostics name them ("mlx, openvino or afm"). The
- * set comes from the records (test/kinds.test.ts holds them equal); the order is wording only.
+ * The kinds that serve models, in the order diagnostics name them ("mlx, openvino or afm"): the
+ * records decide the set (a new model kind joins at the end); this list only orders the words.
  */
-export const MODEL_KINDS_IN_WORDS: readonly EndpointKind[] = (['mlx', 'openvino', 'afm'] as const).filter(isModelKind);
+const WORDING_ORDER: readonly EndpointKind[] = ['mlx', 'openvino', 'afm'];
+export const MODEL_KINDS_IN_WORDS: readonly EndpointKind[] = [
+  ...WORDING_ORDER.filter(isModelKind),
+  ...ENDPOINT_KINDS.filter((k) => isModelKind(k) && !WORDING_ORDER.includes(k)),
+];

@@ -34,7 +34,8 @@ export interface EndpointKindFacts<Name extends string = string> {
   readonly isLoopbackOnly: boolean;
   /**
    * Restart order on a deploy, lowest first: what others call restarts before its callers, so a
-   * caller never starts against a peer that is still going down.
+   * caller never starts against a peer that is still going down. Distinct for every kind (a new
+   * kind takes a rank of its own, renumbering the others if needed; test/kinds.test.ts checks).
    */
   readonly restartRank: number;
   /** Unauthenticated routes `health` probes, in order; every one must answer 2xx/3xx. */
