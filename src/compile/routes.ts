@@ -248,9 +248,15 @@ function walkCallback(model: RouteModel, name: string, path: string[]): RouteNod
 
 /** The leaves of a walk, in order. */
 export function routeLeaves(node: RouteNode): RouteNode[] {
-  if (node.type === 'gateway') return node.children.flatMap(routeLeaves);
-  if (node.type === 'optillm') return routeLeaves(node.next);
-  return [node];
+  // Pushed into one array, not flatMap: two rules ask for the leaves of every handle.
+  const out: RouteNode[] = [];
+  const visit = (n: RouteNode): void => {
+    if (n.type === 'gateway') for (const child of n.children) visit(child);
+    else if (n.type === 'optillm') visit(n.next);
+    else out.push(n);
+  };
+  visit(node);
+  return out;
 }
 
 /** Every capability a request for this walk loses on some path, in the table's order. */
