@@ -60,14 +60,20 @@ export function yamlScalar(value: unknown): string {
 /** Keys and values repeat across thousands of entries (model_name, api_key: none, mode: chat). */
 const scalarCache = new Map<string, string>();
 
+/** Object.keys(v).length > 0 without building the keys array (called for every mapping emitted). */
+function hasOwnKey(v: object): boolean {
+  for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k)) return true;
+  return false;
+}
+
 function isCollection(v: unknown): v is object {
-  return typeof v === 'object' && v !== null && (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0);
+  return typeof v === 'object' && v !== null && (Array.isArray(v) ? v.length > 0 : hasOwnKey(v));
 }
 
 function emptyCollection(v: unknown): string | undefined {
-  if (Array.isArray(v) && v.length === 0) return '[]';
-  if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0) return '{}';
-  return undefined;
+  if (typeof v !== 'object' || v === null) return undefined;
+  if (Array.isArray(v)) return v.length === 0 ? '[]' : undefined;
+  return hasOwnKey(v) ? undefined : '{}';
 }
 
 const PADS = Array.from({ length: 32 }, (_, i) => ' '.repeat(i));
