@@ -4,6 +4,7 @@ import { CORE_SCHEMA, load as loadYaml, type YAMLException } from 'js-yaml';
 import type { z } from 'zod';
 import { toPointer, type Diagnostic } from '../validate/diagnostic.js';
 import { jsonlLocator, lazyYamlLocator, type Locator } from './locate.js';
+import { readPlainYaml } from './plain-yaml.js';
 import {
   REGISTRY_FILES,
   type Endpoint,
@@ -80,7 +81,8 @@ function expandedSize(value: unknown, memo = new Map<object, number>()): number 
 function parseYaml(file: string, text: string): Parsed {
   const locate = lazyYamlLocator(text);
   try {
-    const value = loadYaml(text, { schema: CORE_SCHEMA, json: false, filename: file });
+    // The plain form of a large models.yaml is read without js-yaml (same value; see plain-yaml.ts).
+    const value = readPlainYaml(text) ?? loadYaml(text, { schema: CORE_SCHEMA, json: false, filename: file });
     if (expandedSize(value) > MAX_EXPANDED_VALUES) {
       const anchor = /(?:^|[\s,[{:-])&[^\s,\]}]/m.exec(text);
       const before = anchor ? text.slice(0, anchor.index + anchor[0].length) : '';
