@@ -70,9 +70,18 @@ function expandedSize(value: unknown, memo = new Map<object, number>()): number 
   const known = memo.get(value);
   if (known !== undefined) return known;
   let size = 1;
-  for (const child of Array.isArray(value) ? value : Object.values(value)) {
-    size += expandedSize(child, memo);
-    if (size > MAX_EXPANDED_VALUES) break;
+  if (Array.isArray(value)) {
+    for (const child of value) {
+      size += expandedSize(child, memo);
+      if (size > MAX_EXPANDED_VALUES) break;
+    }
+  } else {
+    // Own enumerable keys, as Object.values gives them, without an array per mapping.
+    for (const key in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      size += expandedSize((value as Record<string, unknown>)[key], memo);
+      if (size > MAX_EXPANDED_VALUES) break;
+    }
   }
   memo.set(value, size);
   return size;

@@ -76,10 +76,11 @@ function redact(value: string): string {
  * SECRET, PASSWORD or PASSWD (any case): OPENAI_API_KEY, --client-secret, SMTP_PASSWD, APIKEY.
  * Pieces, not substrings: StrictHostKeyChecking, KEYRING_DIR and max_output_tokens say no such thing.
  */
-const SECRET_PIECE = /(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD)$/i;
+const SECRET_PIECE_END = /(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD)(?=[-_.]|$)/i;
 
 export function isSecretName(name: string): boolean {
-  return name.split(/[-_.]/).some((piece) => SECRET_PIECE.test(piece));
+  // A piece ends where a separator or the name ends: one test, no array of pieces per key.
+  return SECRET_PIECE_END.test(name);
 }
 
 /**
@@ -129,7 +130,11 @@ export function secretAssignments(text: string): { index: number; name: string; 
   return hits;
 }
 
-/** Secret-named values in registry data: keys (run.environment, …) and NAME=value / --name value arguments. */
+/**
+ * Secret-named values in registry data: keys (run.environment, …) and NAME=value / --name value
+ * arguments. `path` is one array pushed and popped on the way down (the registry has 100,000
+ * values at 10,000 handles); a hit gets a copy.
+ */
 function secretValues(value: unknown, path: (string | number)[], out: { path: (string | number)[]; name: string }[]): void {
   if (Array.isArray(value)) {
     value.forEach((item, i) => {
@@ -141,7 +146,9 @@ function secretValues(value: unknown, path: (string | number)[], out: { path: (s
           out.push({ path: [...path, i + 1], name: item.replace(/^-+/, '') });
         }
       } else {
-        secretValues(item, [...path, i], out);
+        path.push(i);
+        secretValues(item, path, out);
+        path.pop();
       }
     });
     return;
@@ -152,7 +159,9 @@ function secretValues(value: unknown, path: (string | number)[], out: { path: (s
       if (typeof child === 'string') {
         if (child !== '' && isSecretName(key) && !isReference(child)) out.push({ path: [...path, key], name: key });
       } else {
-        secretValues(child, [...path, key], out);
+        path.push(key);
+        secretValues(child, path, out);
+        path.pop();
       }
     }
   }
