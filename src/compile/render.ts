@@ -40,6 +40,9 @@ const YAML11_SPECIAL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|Fa
 /** Safe as a plain scalar: starts with a word character or / . and holds no indicator sequences. */
 const PLAIN_SAFE = /^[A-Za-z0-9_/.$][A-Za-z0-9_/.$@%+=,()-]*(?:[ :][A-Za-z0-9_/.$@%+=,()-]+)*$/;
 
+/** A PLAIN_SAFE scalar of one piece that starts with no digit or dot. */
+const SIMPLE = /^[A-Za-z_/$][A-Za-z0-9_/.$@%+=,()-]*$/;
+
 export function yamlScalar(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
@@ -48,6 +51,9 @@ export function yamlScalar(value: unknown): string {
     return Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf';
   }
   const s = String(value);
+  // Most scalars of a large file are names, paths and URLs without a space or colon: plain
+  // unless a YAML 1.1 word (those are at most 5 letters; no number starts with a letter, _ / $).
+  if (SIMPLE.test(s)) return s.length <= 5 && YAML11_SPECIAL.test(s) ? JSON.stringify(s) : s;
   let out = scalarCache.get(s);
   if (out === undefined) {
     // `: ` (a mapping indicator) and ` #` (a comment) never appear in a plain scalar here.
