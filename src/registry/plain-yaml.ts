@@ -9,8 +9,8 @@
 /** Plain scalars the core schema reads as null or a boolean; the only non-strings LINE's words can be. */
 const NOT_STRING = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
 
-/** Printable ASCII and line feeds only (no tab, CR, BOM, control or non-ASCII character). */
-const PLAIN_TEXT = /^[\x20-\x7e\n]*$/;
+/** Anything but printable ASCII and line feeds: a tab, CR, BOM, control or non-ASCII character. */
+const NOT_PLAIN_TEXT = /[^\x20-\x7e\n]/;
 
 interface Open {
   indent: number;
@@ -28,7 +28,7 @@ const isValueChar = (c: number) => isKeyChar(c) || c === 47 || c === 64 || c ===
 
 /** The value js-yaml would read from `text`, or undefined when the text is not of this plain form. */
 export function readPlainYaml(text: string): Record<string, unknown> | undefined {
-  if (!PLAIN_TEXT.test(text)) return undefined;
+  if (NOT_PLAIN_TEXT.test(text)) return undefined;
   const root: Record<string, unknown> = {};
   const stack: Open[] = [];
   /** A key whose value is the mapping on the next lines. */
