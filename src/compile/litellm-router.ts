@@ -77,7 +77,8 @@ function litellmParams(reg: Registry, entry: GatewayEntry, d: Deployment): Recor
     // The model's request_params follow; they never replace a routing key (the rule
     // request-params reports one: an api_base there would be a route nobody proved).
     const head = { model: `openai/${t.upstream}`, api_base: t.apiBase, api_key: 'none' };
-    return { ...head, ...withoutKeys(t.requestParams, head) };
+    // Most models set no request_params: the head alone, without copying it into a new entry.
+    return t.requestParams ? { ...head, ...withoutKeys(t.requestParams, head) } : head;
   }
   if (t.kind === 'optillm') {
     // A technique is slow and OptiLLM does not cancel abandoned work: the entry's own timeout

@@ -46,6 +46,11 @@ export interface OptillmParse {
   isPassThrough: boolean;
 }
 
+/** What OptiLLM does with a name that collects no approach: calls `upstream` as it is. */
+function passThrough(effective: string, upstream: string): OptillmParse {
+  return { effective, operation: 'SINGLE', approaches: ['none'], runs: ['none'], dropped: [], upstream, isPassThrough: true };
+}
+
 /**
  * `parse_combined_approach` of OptiLLM 0.3.12, preceded by what the server does with a non-auto
  * `--approach` (the name becomes `<approach>-<name>`).
@@ -53,7 +58,14 @@ export interface OptillmParse {
 export function parseOptillmModel(model: string, serverApproach = 'auto'): OptillmParse {
   const effective = serverApproach === 'auto' ? model : `${serverApproach}-${model}`;
   if (effective === 'auto') {
-    return { effective, operation: 'SINGLE', approaches: ['none'], runs: ['none'], dropped: [], upstream: 'auto', isPassThrough: true };
+    return passThrough(effective, 'auto');
+  }
+  // Most names OptiLLM receives start with a piece that is no slug (the call-backs direct-…):
+  // the loop below would collect nothing and join every piece back into the name itself.
+  const dash = effective.indexOf('-');
+  const head = dash < 0 ? effective : effective.slice(0, dash);
+  if (!SLUGS.has(head) && !head.includes('&') && !head.includes('|')) {
+    return passThrough(effective, effective);
   }
   const approaches: string[] = [];
   const modelParts: string[] = [];
@@ -77,7 +89,7 @@ export function parseOptillmModel(model: string, serverApproach = 'auto'): Optil
   }
   const upstream = modelParts.join('-');
   if (approaches.length === 0) {
-    return { effective, operation: 'SINGLE', approaches: ['none'], runs: ['none'], dropped: [], upstream, isPassThrough: true };
+    return passThrough(effective, upstream);
   }
   const runs = operation === 'SINGLE' ? approaches.slice(0, 1) : approaches;
   const dropped = operation === 'SINGLE' ? approaches.slice(1) : [];

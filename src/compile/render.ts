@@ -24,9 +24,42 @@ export function fill(entry: OutputEntry, content: string): GeneratedFile {
  * handles; the PyYAML tests read every output (and a table of hostile strings) back.
  */
 export function renderYaml(value: unknown): string {
-  const out: string[] = [`# ${HEADER_TEXT}`];
+  const out = new Lines();
+  out.push(`# ${HEADER_TEXT}`);
   emitBlock(value, 0, out);
-  return out.join('\n') + '\n';
+  // The trailing newline joined in: `join() + '\n'` copies router.yaml (10 MB at 10,000 handles) once more.
+  out.push('');
+  return out.join();
+}
+
+/**
+ * The lines of a large generated text, joined with '\n' a thousand at a time while they are
+ * fresh: the line strings then die young instead of being copied into the old generation, as
+ * 130,000 lines of router.yaml were while they waited for one join at the end. Same text as
+ * lines.join('\n').
+ */
+export class Lines {
+  private readonly chunks: string[] = [];
+  private pending: string[] = [];
+  /** How many lines were pushed. */
+  size = 0;
+
+  push(line: string): void {
+    this.size++;
+    this.pending.push(line);
+    if (this.pending.length >= 1024) {
+      this.chunks.push(this.pending.join('\n'));
+      this.pending = [];
+    }
+  }
+
+  join(): string {
+    if (this.pending.length || !this.chunks.length) {
+      this.chunks.push(this.pending.join('\n'));
+      this.pending = [];
+    }
+    return this.chunks.join('\n');
+  }
 }
 
 /** Plain scalars PyYAML would not read as a string: YAML 1.1 bools, nulls, numbers, timestamps. */
@@ -34,6 +67,9 @@ const YAML11_SPECIAL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|Fa
 
 /** Safe as a plain scalar: starts with a word character or / . and holds no indicator sequences. */
 const PLAIN_SAFE = /^[A-Za-z0-9_/.$][A-Za-z0-9_/.$@%+=,()-]*(?:[ :][A-Za-z0-9_/.$@%+=,()-]+)*$/;
+
+/** A PLAIN_SAFE scalar of one piece that starts with no digit or dot. */
+const SIMPLE = /^[A-Za-z_/$][A-Za-z0-9_/.$@%+=,()-]*$/;
 
 export function yamlScalar(value: unknown): string {
   if (value === null || value === undefined) return 'null';
@@ -43,6 +79,9 @@ export function yamlScalar(value: unknown): string {
     return Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf';
   }
   const s = String(value);
+  // Most scalars of a large file are names, paths and URLs without a space or colon: plain
+  // unless a YAML 1.1 word (those are at most 5 letters; no number starts with a letter, _ / $).
+  if (SIMPLE.test(s)) return s.length <= 5 && YAML11_SPECIAL.test(s) ? JSON.stringify(s) : s;
   let out = scalarCache.get(s);
   if (out === undefined) {
     // `: ` (a mapping indicator) and ` #` (a comment) never appear in a plain scalar here.
@@ -57,14 +96,20 @@ export function yamlScalar(value: unknown): string {
 /** Keys and values repeat across thousands of entries (model_name, api_key: none, mode: chat). */
 const scalarCache = new Map<string, string>();
 
+/** Object.keys(v).length > 0 without building the keys array (called for every mapping emitted). */
+function hasOwnKey(v: object): boolean {
+  for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k)) return true;
+  return false;
+}
+
 function isCollection(v: unknown): v is object {
-  return typeof v === 'object' && v !== null && (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0);
+  return typeof v === 'object' && v !== null && (Array.isArray(v) ? v.length > 0 : hasOwnKey(v));
 }
 
 function emptyCollection(v: unknown): string | undefined {
-  if (Array.isArray(v) && v.length === 0) return '[]';
-  if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0) return '{}';
-  return undefined;
+  if (typeof v !== 'object' || v === null) return undefined;
+  if (Array.isArray(v)) return v.length === 0 ? '[]' : undefined;
+  return hasOwnKey(v) ? undefined : '{}';
 }
 
 const PADS = Array.from({ length: 32 }, (_, i) => ' '.repeat(i));
@@ -73,7 +118,7 @@ const PADS = Array.from({ length: 32 }, (_, i) => ' '.repeat(i));
  * Block YAML. `first` replaces the indentation of the first line a collection emits, so that a
  * mapping inside a sequence starts on the dash line ("- key: value") without a second pass.
  */
-function emitBlock(value: unknown, indent: number, out: string[], first?: string): void {
+function emitBlock(value: unknown, indent: number, out: Lines, first?: string): void {
   const pad = PADS[indent] ?? ' '.repeat(indent);
   let lead = first ?? pad;
   if (Array.isArray(value)) {

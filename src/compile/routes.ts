@@ -76,7 +76,7 @@ export function splitSelector(selector: string): { technique: string; group: str
   return i < 0 ? { technique: selector, group: '' } : { technique: selector.slice(0, i), group: selector.slice(i + 1) };
 }
 
-function modelTarget(reg: Registry, modelId: string, from: string | undefined): Target {
+function modelTarget(reg: Registry, modelId: string, url: (ep: Endpoint) => string): Target {
   const model: Model | undefined = reg.models[modelId];
   if (!model) return { kind: 'missing', name: modelId, reason: `no model "${modelId}" in models.yaml` };
   if (!model.endpoint) return { kind: 'missing', name: modelId, reason: `model "${modelId}" has no endpoint` };
@@ -90,7 +90,7 @@ function modelTarget(reg: Registry, modelId: string, from: string | undefined): 
     modelId,
     endpointId: model.endpoint,
     upstream: model.upstream,
-    apiBase: baseUrl(reg, ep, from),
+    apiBase: url(ep),
     host: ep.host,
     port: ep.port,
     contextLength: model.context_length,
@@ -99,12 +99,12 @@ function modelTarget(reg: Registry, modelId: string, from: string | undefined): 
   };
 }
 
-function optillmTarget(reg: Registry, endpointId: string, sent: string, from: string | undefined): Target {
+function optillmTarget(reg: Registry, endpointId: string, sent: string, url: (ep: Endpoint) => string): Target {
   const ep = reg.endpoints[endpointId];
   if (!ep) return { kind: 'missing', name: endpointId, reason: `unknown endpoint "${endpointId}"` };
   if (ep.kind !== 'optillm') return { kind: 'missing', name: endpointId, reason: `endpoint "${endpointId}" is ${ep.kind}, not the OptiLLM proxy` };
   if (!isActive(ep)) return { kind: 'missing', name: endpointId, reason: `endpoint "${endpointId}" is ${ep.state}` };
-  return { kind: 'optillm', endpointId, sent, apiBase: baseUrl(reg, ep, from), host: ep.host, port: ep.port };
+  return { kind: 'optillm', endpointId, sent, apiBase: url(ep), host: ep.host, port: ep.port };
 }
 
 /**
@@ -136,6 +136,13 @@ function distinctMembers(members: readonly string[]): [string, number][] {
 
 export function buildRouteModel(reg: Registry): RouteModel {
   const from = gatewayHost(reg);
+  // One base URL per endpoint (the same text baseUrl builds), not one string per target.
+  const urls = new Map<Endpoint, string>();
+  const url = (ep: Endpoint): string => {
+    let u = urls.get(ep);
+    if (u === undefined) urls.set(ep, (u = baseUrl(reg, ep, from)));
+    return u;
+  };
   const entries: GatewayEntry[] = [];
   const optillmId = reg.settings.optillm.endpoint;
   reg.handles.forEach((row, i) => {
@@ -148,7 +155,7 @@ export function buildRouteModel(reg: Registry): RouteModel {
         handle: row.handle,
         selector,
         origin,
-        deployments: [{ target: optillmTarget(reg, row.endpoint ?? optillmId, selector, from), origin: { file: 'handles.jsonl', pointer: `/${i}/selector/model` } }],
+        deployments: [{ target: optillmTarget(reg, row.endpoint ?? optillmId, selector, url), origin: { file: 'handles.jsonl', pointer: `/${i}/selector/model` } }],
       });
       // The group is what the selector means after its technique; the proof then checks that
       // OptiLLM's parser really calls this name back.
@@ -162,7 +169,7 @@ export function buildRouteModel(reg: Registry): RouteModel {
           // One deployment per distinct member: a member listed twice is a warning (ensemble-members), not a weight.
           deployments: distinctMembers(row.members ?? []).map(([member, m]) => ({
             member,
-            target: modelTarget(reg, member, from),
+            target: modelTarget(reg, member, url),
             origin: { file: 'handles.jsonl', pointer: `/${i}/members/${m}` },
           })),
         });
@@ -176,18 +183,18 @@ export function buildRouteModel(reg: Registry): RouteModel {
         role: 'handle',
         handle: row.handle,
         origin,
-        deployments: [{ target: optillmTarget(reg, optillmId, direct, from), origin }],
+        deployments: [{ target: optillmTarget(reg, optillmId, direct, url), origin }],
       });
       entries.push({
         name: direct,
         role: 'direct',
         handle: row.handle,
         origin: { file: 'settings.yaml', pointer: '/optillm/direct_prefix' },
-        deployments: [{ target: modelTarget(reg, row.handle, from), origin }],
+        deployments: [{ target: modelTarget(reg, row.handle, url), origin }],
       });
       return;
     }
-    entries.push({ name: row.handle, role: 'handle', handle: row.handle, origin, deployments: [{ target: modelTarget(reg, row.handle, from), origin }] });
+    entries.push({ name: row.handle, role: 'handle', handle: row.handle, origin, deployments: [{ target: modelTarget(reg, row.handle, url), origin }] });
   });
   const byName = new Map<string, GatewayEntry>();
   for (const e of entries) if (!byName.has(e.name)) byName.set(e.name, e);
@@ -251,9 +258,15 @@ function walkCallback(model: RouteModel, name: string, path: string[]): RouteNod
 
 /** The leaves of a walk, in order. */
 export function routeLeaves(node: RouteNode): RouteNode[] {
-  if (node.type === 'gateway') return node.children.flatMap(routeLeaves);
-  if (node.type === 'optillm') return routeLeaves(node.next);
-  return [node];
+  // Pushed into one array, not flatMap: two rules ask for the leaves of every handle.
+  const out: RouteNode[] = [];
+  const visit = (n: RouteNode): void => {
+    if (n.type === 'gateway') for (const child of n.children) visit(child);
+    else if (n.type === 'optillm') visit(n.next);
+    else out.push(n);
+  };
+  visit(node);
+  return out;
 }
 
 /** Every capability a request for this walk loses on some path, in the table's order. */

@@ -4,6 +4,7 @@ import { CORE_SCHEMA, load as loadYaml, type YAMLException } from 'js-yaml';
 import type { z } from 'zod';
 import { toPointer, type Diagnostic } from '../core/diagnostic.js';
 import { jsonlLocator, lazyYamlLocator, type Locator } from './locate.js';
+import { readPlainYaml } from './plain-yaml.js';
 import {
   REGISTRY_FILES,
   type Endpoint,
@@ -69,9 +70,18 @@ function expandedSize(value: unknown, memo = new Map<object, number>()): number 
   const known = memo.get(value);
   if (known !== undefined) return known;
   let size = 1;
-  for (const child of Array.isArray(value) ? value : Object.values(value)) {
-    size += expandedSize(child, memo);
-    if (size > MAX_EXPANDED_VALUES) break;
+  if (Array.isArray(value)) {
+    for (const child of value) {
+      size += expandedSize(child, memo);
+      if (size > MAX_EXPANDED_VALUES) break;
+    }
+  } else {
+    // Own enumerable keys, as Object.values gives them, without an array per mapping.
+    for (const key in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      size += expandedSize((value as Record<string, unknown>)[key], memo);
+      if (size > MAX_EXPANDED_VALUES) break;
+    }
   }
   memo.set(value, size);
   return size;
@@ -80,7 +90,8 @@ function expandedSize(value: unknown, memo = new Map<object, number>()): number 
 function parseYaml(file: string, text: string): Parsed {
   const locate = lazyYamlLocator(text);
   try {
-    const value = loadYaml(text, { schema: CORE_SCHEMA, json: false, filename: file });
+    // The plain form of a large models.yaml is read without js-yaml (same value; see plain-yaml.ts).
+    const value = readPlainYaml(text) ?? loadYaml(text, { schema: CORE_SCHEMA, json: false, filename: file });
     if (expandedSize(value) > MAX_EXPANDED_VALUES) {
       const anchor = /(?:^|[\s,[{:-])&[^\s,\]}]/m.exec(text);
       const before = anchor ? text.slice(0, anchor.index + anchor[0].length) : '';

@@ -70,7 +70,10 @@ export function sanitizeValue(value: unknown, isYaml: boolean): { value: unknown
       return out;
     }
     if (typeof node === 'object' && node !== null) {
-      const out = Object.create(null) as Record<string, unknown>;
+      // Built as {} and given its null prototype after: V8 keeps such an object in fast mode,
+      // while Object.create(null) starts a hash-table object that every later walk (schema,
+      // rules) reads slower. '__proto__', the one key {} would treat specially, is refused below.
+      const out: Record<string, unknown> = {};
       for (const key of Object.keys(node)) {
         const child = (node as Record<string, unknown>)[key];
         if (key === '__proto__') {
@@ -90,7 +93,7 @@ export function sanitizeValue(value: unknown, isYaml: boolean): { value: unknown
         }
         out[key] = typeof child === 'object' && child !== null ? walk(child, [...path, key]) : typeof child === 'string' && isSuspect(child) ? walk(child, [...path, key]) : child;
       }
-      return out;
+      return Object.setPrototypeOf(out, null) as Record<string, unknown>;
     }
     return node;
   };
