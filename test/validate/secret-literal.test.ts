@@ -99,3 +99,16 @@ it('secret-named arguments (--api-key VALUE, PASSWD=VALUE, --client-secret=VALUE
     'generated/mini/mcp-registry.json', 'generated/mini/mcp-registry.json',
   ]);
 });
+
+it('a value compile would write from the registry is blamed on the registry, not on a hand edit', () => {
+  const texts = set('settings.yaml', ['mcp', 'web-fetch', 'command'], ['uv', 'run', 'web-fetch', 'SMTP_PASSWD=pw'])(shippedTexts());
+  const d = validateRegistry(parseRegistry(texts, 'registry').registry!).diagnostics.filter((x) => x.code === 'secret-literal' && x.file.startsWith('generated/'));
+  expect(d.length).toBe(3); // the MCP registry, clients/mcp.json, the tiny-agents agent
+  for (const x of d) {
+    expect(x.hint).toContain('from the registry');
+    expect(x.hint).not.toContain('hand edit');
+  }
+  // A key pasted into a file on disk (compile would not write it) is the hand edit.
+  const pasted = onDisk((p, t) => (p.endsWith('env.local') ? `${t}OPENAI_API_KEY=hunter2\n` : t)).filter((x) => x.code === 'secret-literal');
+  expect(pasted[0]!.hint).toContain('hand edit');
+});

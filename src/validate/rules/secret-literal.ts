@@ -21,6 +21,7 @@ function redact(value: string): string {
 
 const REGISTRY_HINT = 'secrets never go in the registry: declare the name in settings.yaml secrets and keep the value in the service\'s secrets file on the host; rotate the exposed key';
 const GENERATED_HINT = 'a generated file must reference secrets by name (os.environ/X, ${X}); find the registry value it came from, or run `homelab compile` to replace a hand edit';
+const COMPILED_HINT = 'compile writes this value here from the registry: remove it there (declare the name in settings.yaml secrets and keep the value in the service\'s secrets file); generated files reference secrets by name';
 
 /**
  * Nothing that looks like a key or token, and no value of a secret-named variable, in the
@@ -58,7 +59,7 @@ export const secretLiteral: Rule = {
     for (const f of files()) {
       // The manifest's sha256 digests are hex by design.
       if (f.path === MANIFEST_PATH) continue;
-      scan(`${dir}/${f.path}`, f.content, GENERATED_HINT, true);
+      scan(`${dir}/${f.path}`, f.content, COMPILED_HINT, true);
       // What is on disk may hold a pasted key that compile would not write: name it as a secret, not only as drift.
       const disk = generated?.onDisk.get(f.path);
       if (disk !== undefined && disk !== f.content) scan(`${dir}/${f.path}`, disk, GENERATED_HINT, true);
