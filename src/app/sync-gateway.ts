@@ -299,8 +299,18 @@ export async function runSyncGateway(o: SyncRun, ui: SyncUi): Promise<number> {
   } finally {
     for (const s of Object.keys(SIGNALS)) process.off(s, onSignal);
   }
+  const host = observed.plan.host;
   const onWait = (pid: number) => ui.err(`sync-gateway: waiting for a compile (pid ${pid}) writing to ${o.outDir}…\n`);
-  for (const w of await writeLocal(prepared, o.registryDir, o.outDir, onWait)) ui.out(`${c.green('wrote')} ${w}\n`);
-  ui.out(isChange ? `${observed.plan.host}: deployed and verified.\n` : `${observed.plan.host}: nothing to change; the gateway serves this lineup (verified).\n`);
+  let written: string[];
+  try {
+    written = await writeLocal(prepared, o.registryDir, o.outDir, onWait);
+  } catch (err) {
+    // The host is done and verified; only this clone lags behind it. Say both, and how to catch up.
+    ui.err(`homelab: ${host}: ${isChange ? 'deployed and verified' : 'the gateway serves this lineup (verified)'}, but the local files were not all written: ${(err as Error).message}\n` +
+      `Fix that and run \`homelab sync-gateway\` again: ${host} already serves this lineup, so it only writes ${displayPath(o.registryDir)}/ and ${displayPath(o.outDir)}/.\n`);
+    return 1;
+  }
+  for (const w of written) ui.out(`${c.green('wrote')} ${w}\n`);
+  ui.out(isChange ? `${host}: deployed and verified.\n` : `${host}: nothing to change; the gateway serves this lineup (verified).\n`);
   return 0;
 }

@@ -305,4 +305,26 @@ describe('the whole sync-gateway pipeline, in-process', () => {
     expect(readFileSync(join(out, 'mini/litellm-orch/router.yaml'), 'utf8')).toContain(NEW);
     expect(existsSync(lock)).toBe(false);
   }, 60_000);
+
+  it('a local write that fails after a verified deploy says the host is done and how to catch up (exit 1)', async () => {
+    const file = join(h.work, 'mlx-pipeline-2.json');
+    writeFileSync(file, JSON.stringify(withNewModel(2)));
+    const notADir = join(h.work, 'generated-is-a-file');
+    writeFileSync(notADir, 'not a directory\n');
+    const said = { out: '', err: '' };
+    const code = await runSyncGateway(
+      {
+        registryDir: join(repo, 'registry'), outDir: notADir, mlxRegistry: file, isPrune: false, isPlan: false, isOffline: false, isYes: true,
+        deploy: { verifyTimeoutMs: 4000, deadlineS: 60, restartTimeoutS: 10, pollMs: 100, transport: localTransport() },
+      },
+      { out: (t) => void (said.out += t), err: (t) => void (said.err += t), color: new Chalk({ level: 0 }), diagnostics: () => {}, confirm: async () => true },
+    );
+    expect(code).toBe(1);
+    expect(said.err).toMatch(/homelab: mini: deployed and verified, but the local files were not all written: /);
+    expect(said.err).toContain('run `homelab sync-gateway` again');
+    expect(said.out).not.toContain('mini: deployed and verified.');
+    // The host keeps the verified lineup: nothing was rolled back.
+    const lineup = await served(h);
+    for (const id of Object.values(withNewModel(2).models as Record<string, { model_id: string; port: number | null }>).filter((m) => m.port !== null).map((m) => m.model_id)) expect(lineup).toContain(id);
+  }, 60_000);
 });
