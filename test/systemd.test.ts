@@ -245,3 +245,13 @@ describe('what ProtectHome=tmpfs hides is bound back', () => {
     for (const root of showroom) expect(directives(gw.content).get('BindReadOnlyPaths')![0]).not.toContain(root);
   });
 });
+
+describe('the home of root', () => {
+  it('is /root: OptiLLM run as root reads /root/.optillm, and its proxy config is installed there', () => {
+    const texts = editYaml(readTexts(join(ROOT, 'registry')), 'endpoints.yaml', (d) => d.setIn(['endpoints', 'ep_optillm_proxy_4020', 'run', 'user'], 'root'));
+    const files = compileAll(load(texts));
+    const proxy = files.find((f) => f.role === 'proxy-config')!;
+    expect(proxy.install).toBe('/root/.optillm/proxy_config.yaml');
+    expect(files.some((f) => (f.install ?? '').startsWith('/home/root'))).toBe(false);
+  });
+});

@@ -29,7 +29,9 @@ export function serviceOfUnit(reg: Registry, host: string | undefined, unit: str
   return Object.values(reg.endpoints).find((ep) => ep.run && (host === undefined || ep.host === host) && unitName(ep) === unit)?.service;
 }
 
+/** The home directory of `user` on a host: root's is /root (/var/root on macOS), no /home/root. */
 export function homeDir(host: Host | undefined, user: string): string {
+  if (user === 'root') return host?.os === 'macos' ? '/var/root' : '/root';
   return host?.os === 'macos' ? `/Users/${user}` : `/home/${user}`;
 }
 
