@@ -77,3 +77,29 @@ describe('lock and the port-immutable rule read the ledger alike', () => {
     });
   }
 });
+
+describe('lock writes only a ledger validate accepts', () => {
+  const studio = (id: string, service: string, port: number) => (t: Texts) =>
+    editYaml(t, 'endpoints.yaml', (d) => d.setIn(['endpoints', id], { service, kind: 'optillm-local', host: 'studio', port, bind: '127.0.0.1', state: 'disabled' }));
+
+  it('refuses two new services on one port (it once locked both, leaving a ledger nothing could repair)', async () => {
+    const dir = copyShipped(studio('ep_svc_b_4050', 'svc-b', 4050)(studio('ep_svc_a_4050', 'svc-a', 4050)(shippedTexts())));
+    const before = readFileSync(join(dir, 'registry/ports.lock.yaml'), 'utf8');
+    const r = await runCli(['lock'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('port-conflict');
+    expect(r.stderr).toContain('nothing written');
+    expect(readFileSync(join(dir, 'registry/ports.lock.yaml'), 'utf8')).toBe(before);
+  });
+
+  it('refuses a migration that would retire a port another endpoint of the service still uses', () => {
+    const reg = load(
+      editYaml(studio('ep_optillm_router_high_4050', 'optillm-router-high', 4050)(shippedTexts()), 'ports.lock.yaml', (d) =>
+        d.setIn(['migrations'], [{ service: 'optillm-router-high', host: 'studio', from: 4040, to: 4050, reason: 'a second instance' }]),
+      ),
+    );
+    const plan = planLock(reg);
+    expect(plan.refused.map((d) => d.code)).toContain('port-immutable');
+    expect(plan.text).toBe(reg.sources['ports.lock.yaml'].text);
+  });
+});

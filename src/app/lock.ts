@@ -2,10 +2,12 @@
 // a declared migration adds the new port and retires the old one to `reserved`; nothing is ever
 // edited or dropped, and a move without a migration is refused, not recorded.
 import { isMap, isSeq, parseDocument, type YAMLSeq } from 'yaml';
-import type { Registry } from '../registry/load.js';
+import { dirname } from 'node:path';
 import { at } from '../registry/at.js';
 import { portStanding } from '../registry/ledger.js';
 import { toPointer, type Diagnostic } from '../core/diagnostic.js';
+import { parseRegistry, type Registry, type RegistryFileName } from '../registry/load.js';
+import { checkLedger } from '../validate/index.js';
 
 export interface LockPlan {
   added: { host: string; port: number; service: string }[];
@@ -68,6 +70,16 @@ export function planLock(reg: Registry): LockPlan {
   };
   append('ports', plan.added);
   append('reserved', plan.reserved);
-  plan.text = doc.toString({ lineWidth: 0, flowCollectionPadding: true });
+  const text = doc.toString({ lineWidth: 0, flowCollectionPadding: true });
+  // Write only a ledger validate accepts: the port rules judge the registry with the new ledger
+  // (two endpoints claiming one port, a retired port still in use are refused here, not after).
+  const texts = Object.fromEntries(Object.entries(reg.sources).map(([name, src]) => [name, src.text])) as Record<RegistryFileName, string>;
+  const after = parseRegistry({ ...texts, 'ports.lock.yaml': text }, dirname(reg.sources['ports.lock.yaml'].file));
+  const problems = after.registry ? checkLedger(after.registry).filter((d) => d.severity === 'error') : after.diagnostics;
+  if (problems.length) {
+    plan.refused.push(...problems);
+    return plan;
+  }
+  plan.text = text;
   return plan;
 }

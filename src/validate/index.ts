@@ -79,15 +79,14 @@ export interface ValidateOptions {
   files?: GeneratedFile[];
 }
 
-export function validateRegistry(reg: Registry, opts: ValidateOptions = {}): ValidateResult {
-  const { generated } = opts;
+function ruleContext(reg: Registry, opts: ValidateOptions): RuleContext {
   const routes = opts.routes ?? buildRouteModel(reg);
   let files: GeneratedFile[] | undefined = opts.files;
   const walks = new Map<string, RouteNode>();
-  const ctx: RuleContext = {
+  return {
     reg,
     routes,
-    generated,
+    generated: opts.generated,
     files: () => (files ??= compileAll(reg, routes)),
     walk: (name) => {
       let node = walks.get(name);
@@ -95,7 +94,19 @@ export function validateRegistry(reg: Registry, opts: ValidateOptions = {}): Val
       return node;
     },
   };
+}
+
+export function validateRegistry(reg: Registry, opts: ValidateOptions = {}): ValidateResult {
+  const ctx = ruleContext(reg, opts);
   const diagnostics: Diagnostic[] = [];
   for (const rule of RULES) diagnostics.push(...rule.check(ctx));
   return { diagnostics: normalizeDiagnostics(applyAccept(reg, diagnostics)), files: ctx.files() };
+}
+
+/** The rules that judge ports and the ledger: `homelab lock` runs them on the ledger it would write. */
+const LEDGER_RULES: readonly Rule[] = [portConflict, portImmutable];
+
+export function checkLedger(reg: Registry): Diagnostic[] {
+  const ctx = ruleContext(reg, {});
+  return normalizeDiagnostics(LEDGER_RULES.flatMap((rule) => rule.check(ctx)));
 }
