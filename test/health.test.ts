@@ -120,3 +120,16 @@ describe('the gateway key in health probes', () => {
     expect(seen.get(mlxPort)).toEqual([undefined]);
   });
 });
+
+describe('health --format json', () => {
+  it('prints one JSON document when the registry does not load', async () => {
+    const d = tmpDir('homelab-health-bad-');
+    mkdirSync(join(d, 'registry'));
+    for (const [name, text] of Object.entries(readTexts(SHIPPED))) writeFileSync(join(d, 'registry', name), name === 'hosts.yaml' ? 'hosts: [\n' : text!);
+    const r = await runCli(['health', '--format', 'json'], d);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout) as { ok: boolean; diagnostics: { code: string; file: string }[] };
+    expect(doc.ok).toBe(false);
+    expect(doc.diagnostics[0]).toMatchObject({ code: 'registry-parse', file: 'registry/hosts.yaml' });
+  });
+});

@@ -1,3 +1,5 @@
+import { describe, expect, it } from 'vitest';
+import { diagnose, shippedTexts } from '../helpers.js';
 import { ruleTable } from './table.js';
 import { endpoint, pipe, set } from './edits.js';
 
@@ -34,6 +36,12 @@ ruleTable('output-conflict', [
     expected: [{ file: 'registry/settings.yaml', pointer: '/clients/open-webui/env_file', line: ['open-webui:', 'env_file:'] }],
   },
   {
+    // The free path is the one to blame, not the unit it lands on (paths sort ov-server first).
+    name: 'Open WebUI\'s env file installed over the OpenVINO unit',
+    edit: set('settings.yaml', ['clients', 'open-webui', 'env_file'], '/etc/systemd/system/ov-server.service'),
+    expected: [{ file: 'registry/settings.yaml', pointer: '/clients/open-webui/env_file', line: ['open-webui:', 'env_file:'] }],
+  },
+  {
     name: 'near miss: the same unit name on another host',
     edit: pipe(set('hosts.yaml', ['hosts', 'spare'], { address: '192.168.1.73', os: 'linux', ssh: 'ops@192.168.1.73', storage: [{ path: '/srv/models', class: 'showroom' }] }), ov2({ unit: 'ov-server' }, 'spare')),
     expected: [],
@@ -44,3 +52,12 @@ ruleTable('output-conflict', [
     expected: [],
   },
 ]);
+
+describe('output-conflict messages', () => {
+  it('name each unit as it is written: the gateway\'s unit is litellm-orch (its kind\'s default), not its service name', () => {
+    const d = diagnose(ov2({ unit: 'litellm-orch' })(shippedTexts())).filter((x) => x.code === 'output-conflict');
+    expect(d.length).toBeGreaterThan(0);
+    expect(d[0]!.message).toContain('(unit litellm-orch)');
+    expect(d.map((x) => x.message).join('\n')).not.toContain('unit litellm-gateway');
+  });
+});

@@ -16,7 +16,7 @@ export interface HealthOptions {
 export async function healthCmd(o: HealthOptions): Promise<number> {
   const loaded = await loadRegistry(o.registry);
   if (!loaded.registry) {
-    printDiagnostics(loaded.diagnostics, 'text');
+    printDiagnostics(loaded.diagnostics, o.format);
     return 1;
   }
   const reg = loaded.registry;

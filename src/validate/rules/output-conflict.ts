@@ -2,7 +2,7 @@ import type { RuleCode } from '../../core/codes.js';
 import type { Diagnostic } from '../../core/diagnostic.js';
 import { toPointer } from '../../core/diagnostic.js';
 import { layout, layoutEntries, type Layout, type OutputEntry } from '../../compile/layout.js';
-import { gatewayEndpoint, optillmEndpoint } from '../../compile/mesh.js';
+import { gatewayEndpoint, optillmEndpoint, unitName } from '../../compile/mesh.js';
 import type { Registry } from '../../registry/load.js';
 import type { Rule } from '../context.js';
 import { at } from '../../registry/at.js';
@@ -22,7 +22,7 @@ function unitOrigin(reg: Registry, id: string | undefined): Origin | undefined {
   const ep = id ? reg.endpoints[id] : undefined;
   if (!id || !ep) return undefined;
   const key = ep.run?.unit !== undefined ? ['run', 'unit'] : ['service'];
-  return { file: 'endpoints.yaml', pointer: toPointer(['endpoints', id, ...key]), what: `${id} (unit ${ep.run?.unit ?? ep.service})`, hint: `give ${id} a unit name of its own (run.unit)` };
+  return { file: 'endpoints.yaml', pointer: toPointer(['endpoints', id, ...key]), what: `${id} (unit ${unitName(ep)})`, hint: `give ${id} a unit name of its own (run.unit)` };
 }
 
 /** Which registry value decides where each output goes (the place a user changes to part two files). */
@@ -51,9 +51,10 @@ export const outputConflict: Rule = {
     const from = origins(reg, lay);
     const out: Diagnostic[] = [];
     const report = (entries: OutputEntry[], where: string) => {
-      // Point at the first entry (in layout order) whose place the user decides, after the first.
+      // Point at the value the user wrote as a free path (Open WebUI's env_file) when it is one of
+      // them; else at the first entry, after the first, whose place the user decides.
       const [first, ...rest] = entries;
-      const blamed = rest.find((e) => from.get(e)) ?? entries.find((e) => from.get(e));
+      const blamed = entries.find((e) => e.role === 'open-webui-env') ?? rest.find((e) => from.get(e)) ?? entries.find((e) => from.get(e));
       const origin = blamed ? from.get(blamed) : undefined;
       const names = entries.map((e) => `${e.role} ${from.get(e)?.what ?? ''}`.trim()).join(' and ');
       const message = `${names} are both ${where}: the second would replace the first`;
