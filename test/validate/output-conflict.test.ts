@@ -42,6 +42,28 @@ ruleTable('output-conflict', [
     expected: [{ file: 'registry/settings.yaml', pointer: '/clients/open-webui/env_file', line: ['open-webui:', 'env_file:'] }],
   },
   {
+    // Installing OptiLLM's selector env (0644) there would replace the gateway's master key with
+    // a world-readable file.
+    name: 'a secrets file where homelab installs a file',
+    edit: set('settings.yaml', ['secrets', 'litellm-gateway', 'file'], '/etc/optillm-proxy/env'),
+    expected: [{ file: 'registry/settings.yaml', pointer: '/secrets/litellm-gateway/file', line: ['litellm-gateway:', 'file:'] }],
+  },
+  {
+    name: 'an env file path that is the directory other files are installed in',
+    edit: set('settings.yaml', ['clients', 'open-webui', 'env_file'], '/etc/homelab-llm'),
+    expected: [
+      // The gateway's secrets file lies inside it too.
+      { file: 'registry/settings.yaml', pointer: '/secrets/litellm-gateway/file', line: ['litellm-gateway:', 'file:'] },
+      { file: 'registry/settings.yaml', pointer: '/clients/open-webui/env_file', line: ['open-webui:', 'env_file:'] },
+      { file: 'registry/settings.yaml', pointer: '/clients/open-webui/env_file', line: ['open-webui:', 'env_file:'] },
+    ],
+  },
+  {
+    name: 'near miss: a secrets file beside the installed files, in the same directory',
+    edit: set('settings.yaml', ['secrets', 'litellm-gateway', 'file'], '/etc/optillm-proxy/gateway.secrets.env'),
+    expected: [],
+  },
+  {
     name: 'near miss: the same unit name on another host',
     edit: pipe(set('hosts.yaml', ['hosts', 'spare'], { address: '192.168.1.73', os: 'linux', ssh: 'ops@192.168.1.73', storage: [{ path: '/srv/models', class: 'showroom' }] }), ov2({ unit: 'ov-server' }, 'spare')),
     expected: [],

@@ -74,6 +74,26 @@ export const outputConflict: Rule = {
       if (new Set(es.map((e) => e.path)).size === 1) continue; // already reported by path
       report(es, `installed at ${es[0]!.install} on ${es[0]!.host}`);
     }
+    // An install path inside another file's install path: one of the two cannot be installed.
+    const installed = entries.filter((e) => e.host && e.install);
+    for (const outer of installed) {
+      for (const inner of installed) {
+        if (inner.host === outer.host && inner.install!.startsWith(`${outer.install}/`)) report([outer, inner], `installed on ${outer.host} with ${inner.install} inside ${outer.install}`);
+      }
+    }
+    // A service's secrets file is never where homelab installs a file: the install (mode 0644)
+    // would replace the secrets, readable by every user.
+    for (const [service, secrets] of Object.entries(reg.settings.secrets)) {
+      const hosts = new Set(Object.values(reg.endpoints).filter((ep) => ep.service === service).map((ep) => ep.host));
+      for (const e of installed) {
+        if (!hosts.has(e.host!) || (e.install !== secrets.file && !secrets.file.startsWith(`${e.install}/`) && !e.install!.startsWith(`${secrets.file}/`))) continue;
+        out.push(at(reg, 'settings.yaml', toPointer(['secrets', service, 'file']), {
+          code,
+          message: `the secrets file of ${service} (${secrets.file}) and the ${e.role} homelab installs at ${e.install} on ${e.host} are the same place: installing it would replace the secrets with a world-readable file`,
+          hint: `keep the secrets in a file of their own, e.g. /etc/homelab-llm/${service}.secrets.env`,
+        }));
+      }
+    }
     return out;
   },
 };
