@@ -485,5 +485,9 @@ describe('homelab import (CLI)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/router\.yaml:\d+:\d+ error import-parse/);
     expect(existsSync(join(dir, 'reg'))).toBe(false);
+    // The same exit status with --format json (it once said 1 there), and one JSON document.
+    const json = await runCli(['import', '--router', 'router.yaml', '--out', 'reg', '--format', 'json'], dir);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout).diagnostics[0]).toMatchObject({ code: 'import-parse' });
   });
 });

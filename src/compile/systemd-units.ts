@@ -129,7 +129,7 @@ function bindPath(path: string): string {
 
 /** Under a tree ProtectHome=tmpfs hides (systemd.exec(5)): /home, /root and /run/user. */
 function isUnderHomes(path: string): boolean {
-  return /^\/(?:home|root|run\/user)\//.test(path);
+  return /^\/(?:home|root|run\/user)(?:\/|$)/.test(path);
 }
 
 function hardening(reg: Registry, ep: Endpoint, launch: Launch): Directive[] {

@@ -19,7 +19,8 @@ export async function importCmd(o: ImportOptions & { format: Format }): Promise<
   const all = [...r.importDiagnostics, ...r.validateDiagnostics];
   if (o.format !== 'text') {
     printDiagnostics(all, o.format);
-    return hasErrors(all) ? 1 : r.written ? 0 : 2;
+    // As in text: nothing written (an input that cannot be read) is 2, a written mesh with errors 1.
+    return !r.written ? 2 : hasErrors(all) ? 1 : 0;
   }
   const c = colorFor(process.stderr);
   if (r.importDiagnostics.length) process.stderr.write(`${c.bold('import:')} what could not be carried over as it was\n`);
