@@ -102,8 +102,10 @@ export function layout(reg: Registry): Layout {
   const gatewayUnit = gw ? unitName(gw) : kindFacts('litellm').defaultUnit!;
   const gwConfig = `${gw?.run?.workdir ?? `/opt/${gatewayUnit}`}/config`;
   const optillmHost = opt?.host ?? gatewayHost;
-  const optillmUnit = opt ? unitName(opt) : 'optillm-proxy';
-  const optillmConfigDir = optillmDir(reg.hosts[optillmHost], opt?.run?.user ?? 'optillm');
+  // Without an OptiLLM endpoint, its files keep the names of the service as the mesh calls it
+  // (the kind record's service name); its config dir is a placeholder no unit reads.
+  const optillmUnit = opt ? unitName(opt) : kindFacts('optillm').import.service;
+  const optillmConfigDir = optillmDir(reg.hosts[optillmHost], opt?.run?.user ?? kindFacts('optillm').name);
   // Units and runtime env files: for the active endpoints on Linux hosts that say how they run.
   const units: Record<string, InstalledEntry> = {};
   const runtimeEnvs: Record<string, InstalledEntry> = {};
