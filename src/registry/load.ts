@@ -215,8 +215,8 @@ export function findDuplicateKey(json: string): { key: string; index: number } |
   return undefined;
 }
 
-function schemaDiagnostics(file: string, schema: z.ZodType, value: unknown, locate: Locator): Diagnostic[] {
-  const result = schema.safeParse(value, { reportInput: true });
+function schemaDiagnostics(file: string, schema: z.ZodType, value: unknown, locate: Locator, isJitless: boolean): Diagnostic[] {
+  const result = schema.safeParse(value, { reportInput: true, jitless: isJitless });
   if (result.success) return [];
   const out: Diagnostic[] = [];
   for (const issue of result.error.issues) {
@@ -228,6 +228,14 @@ function schemaDiagnostics(file: string, schema: z.ZodType, value: unknown, loca
   }
   return out;
 }
+
+/**
+ * From this size a registry file's schema check uses zod's compiled object parsers. zod builds
+ * one per object schema on first use (new Function, which V8's code cache does not keep); on a
+ * file of a few hundred values that costs more than it saves (the shipped registry validates
+ * ~20 ms sooner without them, `npm run bench`). The result is the same either way.
+ */
+const JIT_FROM_CHARS = 1_000_000;
 
 /**
  * Parse and schema-check every registry file. `texts` maps a file name to its text, or undefined
@@ -261,7 +269,7 @@ export function parseRegistry(texts: Partial<Record<RegistryFileName, string>>, 
     const clean = sanitizeValue(parsed.value, spec.format === 'yaml');
     const schemaDiags = [
       ...sanitizeDiagnostics(file, clean.issues, parsed.locate),
-      ...schemaDiagnostics(file, spec.schema, clean.value, parsed.locate),
+      ...schemaDiagnostics(file, spec.schema, clean.value, parsed.locate, text.length < JIT_FROM_CHARS),
     ];
     diagnostics.push(...schemaDiags);
     if (!schemaDiags.length) values[spec.name] = clean.value;
