@@ -4,7 +4,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileAll, MANIFEST_PATH, readManifest, sha256 } from '../src/compile/index.js';
+import { compileAll, readManifest, sha256 } from '../src/compile/index.js';
+import { MANIFEST_PATH } from '../src/compile/layout.js';
 import { HEADER_TEXT } from '../src/compile/render.js';
 import { load, readTexts, ROOT } from './helpers.js';
 

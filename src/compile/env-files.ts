@@ -14,7 +14,7 @@ import type { RouteModel } from './routes.js';
 export function emitEnvFiles(reg: Registry, routes: RouteModel, lay: Layout): GeneratedFile[] {
   const gw = gatewayEndpoint(reg);
   const files: GeneratedFile[] = [
-    fill(lay.envLocal, renderEnv(routerEnv(reg), 'Non-secret variables router.yaml reads with os.environ/. Secrets: settings.yaml secrets.')),
+    fill(lay.envLocal, renderEnv(routerEnv(reg, lay), 'Non-secret variables router.yaml reads with os.environ/. Secrets: settings.yaml secrets.')),
     fill(lay.selectorEnv, renderEnv(selectorEnv(routes), 'OptiLLM selectors: the model name the gateway sends OptiLLM for each handle it routes there.')),
   ];
   const webui = lay.openWebuiEnv;

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Registry } from '../registry/load.js';
 import { emitMcpClients, emitTinyagentsAgent } from './clients.js';
 import { emitEnvFiles } from './env-files.js';
-import { layout, MANIFEST_PATH, type Layout } from './layout.js';
+import { layout, type Layout } from './layout.js';
 import { emitLitellmRouter } from './litellm-router.js';
 import { emitMcpRegistry } from './mcp-registry.js';
 import { emitOptillmProxy } from './optillm-proxy.js';
@@ -23,8 +23,6 @@ export interface ManifestEntry {
   mode?: string;
   sha256: string;
 }
-
-export { MANIFEST_PATH };
 
 /**
  * The manifest's mark that homelab wrote it. Orphan removal trusts a manifest only when it

@@ -12,11 +12,11 @@ import type { Deployment, GatewayEntry, RouteModel, Target } from './routes.js';
 export const COMPILED_BLOCKS: readonly string[] = ['model_list', 'router_settings', 'litellm_settings', 'general_settings', 'search_tools', 'include'];
 
 /** Non-secret variables router.yaml references, with their values (written to env.local). */
-export function routerEnv(reg: Registry): Record<string, string> {
+export function routerEnv(reg: Registry, lay: Layout = layout(reg)): Record<string, string> {
   const vars: Record<string, string> = {};
   for (const [name, tool] of Object.entries(reg.settings.search)) {
     const ep = reg.endpoints[tool.endpoint];
-    if (ep) vars[searchVar(name)] = serviceUrl(reg, ep, layout(reg).gatewayHost);
+    if (ep) vars[searchVar(name)] = serviceUrl(reg, ep, lay.gatewayHost);
   }
   return vars;
 }
@@ -121,7 +121,7 @@ function routerSettings(reg: Registry, routes: RouteModel): Record<string, unkno
   return sortKeys(settings);
 }
 
-export function routerConfig(reg: Registry, routes: RouteModel): Record<string, unknown> {
+export function routerConfig(reg: Registry, routes: RouteModel, lay: Layout = layout(reg)): Record<string, unknown> {
   const model_list: Record<string, unknown>[] = [];
   const backends = backendsByHandle(routes);
   for (const entry of routes.entries) {
@@ -133,7 +133,7 @@ export function routerConfig(reg: Registry, routes: RouteModel): Record<string, 
   }
   // Stable order: by name; a group's deployments keep their member order (the sort is stable).
   model_list.sort((a, b) => (a.model_name === b.model_name ? 0 : (a.model_name as string) < (b.model_name as string) ? -1 : 1));
-  const env = routerEnv(reg);
+  const env = routerEnv(reg, lay);
   const search_tools = Object.entries(reg.settings.search)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .filter(([name]) => env[searchVar(name)] !== undefined)
@@ -162,5 +162,5 @@ export function routerConfig(reg: Registry, routes: RouteModel): Record<string, 
 }
 
 export function emitLitellmRouter(reg: Registry, routes: RouteModel, lay: Layout = layout(reg)): GeneratedFile {
-  return fill(lay.router, renderYaml(routerConfig(reg, routes)));
+  return fill(lay.router, renderYaml(routerConfig(reg, routes, lay)));
 }

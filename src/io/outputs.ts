@@ -5,7 +5,8 @@
 import { closeSync, constants as FS, lstatSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { lstat, mkdir, open, readFile, realpath, rename, rm } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
-import { MANIFEST_PATH, readManifest, sha256, type GeneratedFile } from '../compile/index.js';
+import { readManifest, sha256, type GeneratedFile } from '../compile/index.js';
+import { MANIFEST_PATH } from '../compile/layout.js';
 import type { GeneratedState } from '../compile/render.js';
 import { displayPath } from '../registry/read.js';
 import { InternalError, UsageError } from '../core/errors.js';

@@ -1,6 +1,6 @@
 import type { RuleCode } from '../../core/codes.js';
 import type { Diagnostic } from '../../core/diagnostic.js';
-import { MANIFEST_PATH } from '../../compile/index.js';
+import { MANIFEST_PATH } from '../../compile/layout.js';
 import type { Rule } from '../context.js';
 import { at } from '../../registry/at.js';
 import type { RegistryFileName } from '../../registry/load.js';
