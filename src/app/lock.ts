@@ -2,7 +2,6 @@
 // a declared migration adds the new port and retires the old one to `reserved`; nothing is ever
 // edited or dropped, and a move without a migration is refused, not recorded.
 import { isMap, isSeq, parseDocument, type YAMLSeq } from 'yaml';
-import { dirname } from 'node:path';
 import { at } from '../registry/at.js';
 import { portStanding } from '../registry/ledger.js';
 import { toPointer, type Diagnostic } from '../core/diagnostic.js';
@@ -15,6 +14,8 @@ export interface LockPlan {
   refused: Diagnostic[];
   /** The new ports.lock.yaml text (unchanged text when nothing is added). */
   text: string;
+  /** The registry read with that ledger (the input registry when nothing is added). */
+  registry: Registry;
 }
 
 function seqAt(doc: ReturnType<typeof parseDocument>, key: string): YAMLSeq {
@@ -27,7 +28,7 @@ function seqAt(doc: ReturnType<typeof parseDocument>, key: string): YAMLSeq {
 }
 
 export function planLock(reg: Registry): LockPlan {
-  const plan: LockPlan = { added: [], reserved: [], refused: [], text: reg.sources['ports.lock.yaml'].text };
+  const plan: LockPlan = { added: [], reserved: [], refused: [], text: reg.sources['ports.lock.yaml'].text, registry: reg };
   const isAdded = (host: string, port: number, service: string) => plan.added.some((p) => p.host === host && p.port === port && p.service === service);
   for (const [id, ep] of Object.entries(reg.endpoints).sort(([a], [b]) => (a < b ? -1 : 1))) {
     const standing = portStanding(reg.ports, ep);
@@ -74,12 +75,13 @@ export function planLock(reg: Registry): LockPlan {
   // Write only a ledger validate accepts: the port rules judge the registry with the new ledger
   // (two endpoints claiming one port, a retired port still in use are refused here, not after).
   const texts = Object.fromEntries(Object.entries(reg.sources).map(([name, src]) => [name, src.text])) as Record<RegistryFileName, string>;
-  const after = parseRegistry({ ...texts, 'ports.lock.yaml': text }, dirname(reg.sources['ports.lock.yaml'].file));
+  const after = parseRegistry({ ...texts, 'ports.lock.yaml': text }, reg.dir);
   const problems = after.registry ? checkLedger(after.registry).filter((d) => d.severity === 'error') : after.diagnostics;
-  if (problems.length) {
+  if (problems.length || !after.registry) {
     plan.refused.push(...problems);
     return plan;
   }
   plan.text = text;
+  plan.registry = after.registry;
   return plan;
 }

@@ -81,17 +81,13 @@ export async function prepareSync(o: SyncOptions): Promise<SyncPrepared | { diag
   if (!mlxPath) throw new UsageError('no MLX registry: pass --mlx-registry FILE or set sync.mlx_registry in settings.yaml');
   const mlx = await readMlxRegistry(mlxPath);
   const { texts: edits, report } = syncMlxRegistry(loaded.registry, mlx, { isPrune: o.isPrune, routeViaOptillm: o.routeViaOptillm });
-  let texts = { ...original, ...edits };
-  let next = parseRegistry(texts, dir);
+  const next = parseRegistry({ ...original, ...edits }, dir);
   if (!next.registry) return { diagnostics: next.diagnostics };
+  // lock has already read the registry with the ledger it writes: its registry is the one to deploy.
   const lock = planLock(next.registry);
   if (lock.refused.length) return { diagnostics: lock.refused };
-  if (lock.added.length || lock.reserved.length) {
-    texts = { ...texts, 'ports.lock.yaml': lock.text };
-    next = parseRegistry(texts, dir);
-    if (!next.registry) return { diagnostics: next.diagnostics };
-  }
-  const reg = next.registry;
+  const texts = { ...original, ...edits, 'ports.lock.yaml': lock.text };
+  const reg = lock.registry;
   const routes = buildRouteModel(reg);
   const files = compileAll(reg, routes);
   const diagnostics = normalizeDiagnostics(validateRegistry(reg, { routes, files }).diagnostics);
