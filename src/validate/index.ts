@@ -79,21 +79,25 @@ export interface ValidateOptions {
   files?: GeneratedFile[];
 }
 
+/** What the rules share, each part built on first use (checkLedger's rules need no route model). */
 function ruleContext(reg: Registry, opts: ValidateOptions): RuleContext {
-  const routes = opts.routes ?? buildRouteModel(reg);
+  let routes: RouteModel | undefined = opts.routes;
   let files: GeneratedFile[] | undefined = opts.files;
   const walks = new Map<string, RouteNode>();
-  return {
+  const ctx: RuleContext = {
     reg,
-    routes,
+    get routes() {
+      return (routes ??= buildRouteModel(reg));
+    },
     generated: opts.generated,
-    files: () => (files ??= compileAll(reg, routes)),
+    files: () => (files ??= compileAll(reg, ctx.routes)),
     walk: (name) => {
       let node = walks.get(name);
-      if (!node) walks.set(name, (node = walkRoute(routes, name)));
+      if (!node) walks.set(name, (node = walkRoute(ctx.routes, name)));
       return node;
     },
   };
+  return ctx;
 }
 
 export function validateRegistry(reg: Registry, opts: ValidateOptions = {}): ValidateResult {
