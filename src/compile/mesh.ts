@@ -79,7 +79,8 @@ export function gatewayHost(reg: Registry): string | undefined {
   return gatewayEndpoint(reg)?.host;
 }
 
-function isUnder(path: string, root: string): boolean {
+/** `path` is `root` itself or lies inside it. */
+export function isUnder(path: string, root: string): boolean {
   const r = root.replace(/\/+$/, '');
   return path === r || path.startsWith(`${r}/`);
 }

@@ -5,7 +5,7 @@ import type { Registry } from '../registry/load.js';
 import type { Endpoint } from '../registry/schema.js';
 import { layout, optillmDir, type Layout } from './layout.js';
 import { SECRET } from '../core/secrets.js';
-import { DEFAULT_UV, gatewayEndpoint, isLoopbackBind, sortedEndpoints, unitName } from './mesh.js';
+import { DEFAULT_UV, gatewayEndpoint, isLoopbackBind, isUnder, sortedEndpoints, unitName } from './mesh.js';
 import { kindFacts } from '../kinds/index.js';
 import { fill, HEADER_TEXT, refuseLineBreaks, type GeneratedFile } from './render.js';
 import { InternalError } from '../core/errors.js';
@@ -127,9 +127,11 @@ function bindPath(path: string): string {
   return /[\s"']/.test(item) ? `"${item.replace(/"/g, '\\"')}"` : item;
 }
 
-/** Under a tree ProtectHome=tmpfs hides (systemd.exec(5)): /home, /root and /run/user. */
+/** The trees ProtectHome=tmpfs hides (systemd.exec(5)). */
+const HIDDEN_HOMES = ['/home', '/root', '/run/user'];
+
 function isUnderHomes(path: string): boolean {
-  return /^\/(?:home|root|run\/user)(?:\/|$)/.test(path);
+  return HIDDEN_HOMES.some((root) => isUnder(path, root));
 }
 
 function hardening(reg: Registry, ep: Endpoint, launch: Launch): Directive[] {

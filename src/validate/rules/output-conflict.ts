@@ -2,7 +2,7 @@ import type { RuleCode } from '../../core/codes.js';
 import type { Diagnostic } from '../../core/diagnostic.js';
 import { toPointer } from '../../core/diagnostic.js';
 import { layout, layoutEntries, type Layout, type OutputEntry } from '../../compile/layout.js';
-import { gatewayEndpoint, optillmEndpoint, unitName } from '../../compile/mesh.js';
+import { gatewayEndpoint, isUnder, optillmEndpoint, unitName } from '../../compile/mesh.js';
 import type { Registry } from '../../registry/load.js';
 import type { Rule } from '../context.js';
 import { at } from '../../registry/at.js';
@@ -78,7 +78,7 @@ export const outputConflict: Rule = {
     const installed = entries.filter((e) => e.host && e.install);
     for (const outer of installed) {
       for (const inner of installed) {
-        if (inner.host === outer.host && inner.install!.startsWith(`${outer.install}/`)) report([outer, inner], `installed on ${outer.host} with ${inner.install} inside ${outer.install}`);
+        if (inner.host === outer.host && inner.install !== outer.install && isUnder(inner.install!, outer.install!)) report([outer, inner], `installed on ${outer.host} with ${inner.install} inside ${outer.install}`);
       }
     }
     // A service's secrets file is never where homelab installs a file: the install (mode 0644)
@@ -86,7 +86,7 @@ export const outputConflict: Rule = {
     for (const [service, secrets] of Object.entries(reg.settings.secrets)) {
       const hosts = new Set(Object.values(reg.endpoints).filter((ep) => ep.service === service).map((ep) => ep.host));
       for (const e of installed) {
-        if (!hosts.has(e.host!) || (e.install !== secrets.file && !secrets.file.startsWith(`${e.install}/`) && !e.install!.startsWith(`${secrets.file}/`))) continue;
+        if (!hosts.has(e.host!) || !(isUnder(secrets.file, e.install!) || isUnder(e.install!, secrets.file))) continue;
         out.push(at(reg, 'settings.yaml', toPointer(['secrets', service, 'file']), {
           code,
           message: `the secrets file of ${service} (${secrets.file}) and the ${e.role} homelab installs at ${e.install} on ${e.host} are the same place: installing it would replace the secrets with a world-readable file`,
