@@ -1,4 +1,5 @@
-// docs/topology.md: the handle table and a mermaid graph of every route, internal entries marked.
+// docs/topology.md: the handle table and a mermaid graph of every route (by service when every
+// route is more than Mermaid draws), internal entries marked.
 import type { Registry } from '../registry/load.js';
 import { fill, Lines, renderMarkdown, type GeneratedFile } from './render.js';
 import { sortedEndpoints } from './mesh.js';
@@ -16,36 +17,43 @@ function distinct(values: string[]): string {
   return unique.length > 12 ? `${unique.slice(0, 12).join(', ')}, … and ${unique.length - 12} more` : unique.join(', ');
 }
 
-export function emitTopology(reg: Registry, routes: RouteModel, lay: Layout): GeneratedFile {
-  // Lines, not an array: at 10,000 handles this file is 65,000 lines (see Lines).
-  const lines = new Lines();
-  const add = (...more: string[]) => more.forEach((l) => lines.push(l));
-  add('# Mesh topology', '');
-  add('## Services', '', '| endpoint | service | kind | host | bind:port | state |', '|---|---|---|---|---|---|');
-  for (const [id, ep] of sortedEndpoints(reg)) {
-    lines.push(`| \`${id}\` | ${ep.service} | ${ep.kind} | ${ep.host} | ${ep.bind}:${ep.port} | ${ep.state ?? 'active'} |`);
-  }
-  add('', '## Gateway names', '', 'Handles are what clients call; internal entries exist only for OptiLLM to call back and must never route to OptiLLM.', '');
-  add('| name | kind | route | backend(s) |', '|---|---|---|---|');
+/**
+ * What Mermaid draws at most with its default configuration (mermaid's config.schema.yaml:
+ * maxEdges 500, maxTextSize 50000 characters of diagram text). A larger diagram renders as an
+ * error ("Too many edges", "Maximum text size in diagram exceeded") on GitHub and in every viewer
+ * that keeps the defaults.
+ */
+export const MERMAID = { maxEdges: 500, maxTextSize: 50_000 } as const;
+
+interface Graph {
+  /** The diagram's text, without the fence ('' when it was too large to draw). */
+  text: string;
+  edges: number;
+}
+
+function fitsMermaid(g: Graph): boolean {
+  return g.text !== '' && g.edges <= MERMAID.maxEdges && g.text.length <= MERMAID.maxTextSize;
+}
+
+/**
+ * How many edges the graph of every route has, counted before it is drawn: a mesh of thousands of
+ * handles would otherwise draw megabytes only to leave them out.
+ */
+function routeGraphEdges(routes: RouteModel, aliases: [string, string][]): number {
+  let edges = 1 + 2 * aliases.length; // clients → gateway; per alias, gateway → alias → target
   for (const e of routes.entries) {
-    const kind = e.role === 'handle' ? 'handle' : `internal (${e.role === 'direct' ? 'direct call-back' : 'ensemble group'})`;
-    const routeText = e.deployments.map((d) => {
-      const t = d.target;
-      if (t.kind === 'optillm') return `OptiLLM \`${t.sent}\``;
-      if (t.kind === 'backend') return `\`${t.upstream}\``;
-      return `unresolved: ${t.reason}`;
-    });
-    const backends = e.deployments.map((d) => (d.target.kind === 'backend' || d.target.kind === 'optillm' ? `${d.target.host}:${d.target.port}` : '—'));
-    lines.push(`| \`${e.name}\` | ${kind} | ${distinct(routeText)} | ${distinct(backends)} |`);
+    edges++; // gateway → handle, or OptiLLM's call-back to an internal name
+    for (const d of e.deployments) if (d.target.kind === 'backend' || d.target.kind === 'optillm') edges++;
   }
-  // Old names clients still send (gateway.aliases → model_group_alias): LiteLLM serves them too.
-  const aliases = Object.entries(reg.settings.gateway.aliases ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
-  for (const [alias, target] of aliases) {
-    const deployments = routes.byName.get(target)?.deployments ?? [];
-    const backends = deployments.map((d) => (d.target.kind === 'backend' || d.target.kind === 'optillm' ? `${d.target.host}:${d.target.port}` : '—'));
-    lines.push(`| \`${alias}\` | alias | \`${target}\` | ${distinct(backends.length ? backends : ['—'])} |`);
-  }
-  add('', '## Routes', '', '```mermaid', 'flowchart LR');
+  return edges;
+}
+
+/** Every route: gateway → name → backend or OptiLLM, the aliases, and OptiLLM's call-backs to internal names. */
+function routeGraph(routes: RouteModel, aliases: [string, string][], lay: Layout): Graph {
+  const edgeCount = routeGraphEdges(routes, aliases);
+  if (edgeCount > MERMAID.maxEdges) return { text: '', edges: edgeCount };
+  const lines = new Lines();
+  lines.push('flowchart LR');
   lines.push(`  clients([clients]) --> gateway[${lay.gatewayUnit}]`);
   const nodes = new Set<string>();
   const edges = new Lines();
@@ -91,6 +99,80 @@ export function emitTopology(reg: Registry, routes: RouteModel, lay: Layout): Ge
   }
   // The edges follow the nodes: their text joined as one piece is the same text as their lines.
   if (edges.size) lines.push(edges.join());
-  lines.push('```');
+  return { text: lines.join(), edges: edgeCount };
+}
+
+/**
+ * The routes by service, for a mesh whose every route is more than Mermaid draws: how many gateway
+ * names go to each backend and to OptiLLM, and how many OptiLLM calls back.
+ */
+function serviceGraph(routes: RouteModel, lay: Layout): Graph {
+  const services = new Map<string, { shape: string; names: number }>();
+  let callBacks = 0;
+  for (const e of routes.entries) {
+    if (e.role !== 'handle') callBacks++;
+    const seen = new Set<string>();
+    for (const d of e.deployments) {
+      const t = d.target;
+      if (t.kind !== 'backend' && t.kind !== 'optillm') continue;
+      const id = t.kind === 'optillm' ? 'optillm' : `b_${mermaidId(`${t.host}_${t.port}`)}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const service = services.get(id) ?? { shape: t.kind === 'optillm' ? `{{"OptiLLM ${t.host}:${t.port}"}}` : `[("${t.host}:${t.port}")]`, names: 0 };
+      service.names++;
+      services.set(id, service);
+    }
+  }
+  const count = (n: number, word: string) => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
+  const lines = ['flowchart LR', `  clients([clients]) --> gateway[${lay.gatewayUnit}]`];
+  for (const [id, s] of [...services].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) lines.push(`  gateway -->|"${count(s.names, 'name')}"| ${id}${s.shape}`);
+  if (callBacks) lines.push(`  optillm -.->|"${count(callBacks, 'call-back')}"| gateway`);
+  return { text: lines.join('\n'), edges: lines.length - 1 };
+}
+
+export function emitTopology(reg: Registry, routes: RouteModel, lay: Layout): GeneratedFile {
+  // Lines, not an array: at 10,000 handles this file is 65,000 lines (see Lines).
+  const lines = new Lines();
+  const add = (...more: string[]) => more.forEach((l) => lines.push(l));
+  add('# Mesh topology', '');
+  add('## Services', '', '| endpoint | service | kind | host | bind:port | state |', '|---|---|---|---|---|---|');
+  for (const [id, ep] of sortedEndpoints(reg)) {
+    lines.push(`| \`${id}\` | ${ep.service} | ${ep.kind} | ${ep.host} | ${ep.bind}:${ep.port} | ${ep.state ?? 'active'} |`);
+  }
+  add('', '## Gateway names', '', 'Handles are what clients call; internal entries exist only for OptiLLM to call back and must never route to OptiLLM.', '');
+  add('| name | kind | route | backend(s) |', '|---|---|---|---|');
+  for (const e of routes.entries) {
+    const kind = e.role === 'handle' ? 'handle' : `internal (${e.role === 'direct' ? 'direct call-back' : 'ensemble group'})`;
+    const routeText = e.deployments.map((d) => {
+      const t = d.target;
+      if (t.kind === 'optillm') return `OptiLLM \`${t.sent}\``;
+      if (t.kind === 'backend') return `\`${t.upstream}\``;
+      return `unresolved: ${t.reason}`;
+    });
+    const backends = e.deployments.map((d) => (d.target.kind === 'backend' || d.target.kind === 'optillm' ? `${d.target.host}:${d.target.port}` : '—'));
+    lines.push(`| \`${e.name}\` | ${kind} | ${distinct(routeText)} | ${distinct(backends)} |`);
+  }
+  // Old names clients still send (gateway.aliases → model_group_alias): LiteLLM serves them too.
+  const aliases = Object.entries(reg.settings.gateway.aliases ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  for (const [alias, target] of aliases) {
+    const deployments = routes.byName.get(target)?.deployments ?? [];
+    const backends = deployments.map((d) => (d.target.kind === 'backend' || d.target.kind === 'optillm' ? `${d.target.host}:${d.target.port}` : '—'));
+    lines.push(`| \`${alias}\` | alias | \`${target}\` | ${distinct(backends.length ? backends : ['—'])} |`);
+  }
+  add('', '## Routes', '');
+  const graph = routeGraph(routes, aliases, lay);
+  if (fitsMermaid(graph)) {
+    add('```mermaid', graph.text, '```');
+  } else {
+    // Too large for Mermaid: the routes by service, or (when even those are too many) no graph.
+    const summary = serviceGraph(routes, lay);
+    add(
+      `The graph of every route has ${graph.edges.toLocaleString('en')} edges, more than Mermaid draws with its defaults ` +
+        `(${MERMAID.maxEdges} edges, ${MERMAID.maxTextSize.toLocaleString('en')} characters): it would show only an error. ` +
+        (fitsMermaid(summary) ? 'Below are the routes by service; ' : 'The services are too many for a graph as well; ') +
+        'the tables above list every name, and `homelab explain <name>` shows one route.',
+    );
+    if (fitsMermaid(summary)) add('', '```mermaid', summary.text, '```');
+  }
   return fill(lay.topology, renderMarkdown(lines.join()));
 }

@@ -1,0 +1,97 @@
+// docs/topology.md's route graph is only useful if Mermaid draws it: with its default
+// configuration Mermaid refuses a diagram of more than 500 edges or 50,000 characters (mermaid's
+// config.schema.yaml maxEdges / maxTextSize) and shows an error instead.
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { buildRouteModel } from '../src/compile/routes.js';
+import { layout } from '../src/compile/layout.js';
+import { emitTopology, MERMAID } from '../src/compile/topology.js';
+import { load, readTexts, ROOT, shippedTexts, type Texts } from './helpers.js';
+
+const MINIMAL = join(ROOT, 'test/fixtures/minimal-one-host/registry');
+
+function topology(texts: Texts): string {
+  const reg = load(texts);
+  return emitTopology(reg, buildRouteModel(reg), layout(reg)).content;
+}
+
+/** The text of each ```mermaid block. */
+function diagrams(md: string): string[] {
+  return [...md.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map((m) => m[1]!);
+}
+
+/** Edges of a flowchart: one per arrow line. */
+function edges(diagram: string): number {
+  return diagram.split('\n').filter((l) => /-->|-\.->/.test(l)).length;
+}
+
+/** The minimal registry with `n` more OpenVINO models, each its own handle routed straight to its backend (2 edges). */
+function withModels(n: number): Texts {
+  const texts = readTexts(MINIMAL);
+  const models = [texts['models.yaml']!.trimEnd()];
+  const rows = [texts['handles.jsonl']!.trimEnd()];
+  for (let i = 0; i < n; i++) {
+    models.push(`  ov-extra-${i}-int4:`, '    endpoint: ep_ov_9000', `    upstream: extra-${i}-int4`, `    source_path: /srv/models/extra-${i}`, '    context_length: 8192', '    max_output_tokens: 1024');
+    rows.push(JSON.stringify({ handle: `ov-extra-${i}-int4` }));
+  }
+  return { ...texts, 'models.yaml': models.join('\n') + '\n', 'handles.jsonl': rows.join('\n') + '\n' };
+}
+
+/** The minimal registry with `n` more OpenVINO servers, one model handle each. */
+function withServers(n: number): Texts {
+  const texts = withModels(0);
+  const eps = [texts['endpoints.yaml']!.trimEnd()];
+  const models = [texts['models.yaml']!.trimEnd()];
+  const rows = [texts['handles.jsonl']!.trimEnd()];
+  for (let i = 0; i < n; i++) {
+    eps.push(`  ep_ov_${10000 + i}:`, `    service: ov-${i}`, '    kind: openvino', '    host: box', `    port: ${10000 + i}`, '    bind: 127.0.0.1', '    run: {user: llm, workdir: /srv/ov}');
+    models.push(`  ov-m-${i}-int4:`, `    endpoint: ep_ov_${10000 + i}`, `    upstream: m-${i}`, `    source_path: /srv/models/m-${i}`, '    context_length: 8192', '    max_output_tokens: 1024');
+    rows.push(JSON.stringify({ handle: `ov-m-${i}-int4` }));
+  }
+  return { ...texts, 'endpoints.yaml': eps.join('\n') + '\n', 'models.yaml': models.join('\n') + '\n', 'handles.jsonl': rows.join('\n') + '\n' };
+}
+
+describe('docs/topology.md route graph', () => {
+  it('the shipped registry draws every route, within what Mermaid draws', () => {
+    const [graph, ...more] = diagrams(topology(shippedTexts()));
+    expect(more).toEqual([]);
+    expect(graph).toMatch(/^flowchart LR\n {2}clients\(\[clients\]\) --> gateway\[/);
+    expect(edges(graph!)).toBeLessThanOrEqual(MERMAID.maxEdges);
+    expect(graph!.length).toBeLessThanOrEqual(MERMAID.maxTextSize);
+    // every gateway name is a node of it
+    expect(graph).toContain('n_opt_chat_balanced_m["opt-chat-balanced-m"]');
+  });
+
+  it('draws every route up to 500 edges, and the routes by service from 501', () => {
+    const base = edges(diagrams(topology(withModels(0)))[0]!);
+    const fits = Math.floor((MERMAID.maxEdges - base) / 2);
+    const full = topology(withModels(fits));
+    const [graph] = diagrams(full);
+    expect(edges(graph!)).toBe(base + 2 * fits);
+    expect(edges(graph!)).toBeGreaterThan(MERMAID.maxEdges - 2);
+    expect(graph).toContain(`n_ov_extra_${fits - 1}_int4 -->|"extra-${fits - 1}-int4"|`);
+
+    const over = topology(withModels(fits + 1));
+    const [summary, ...more] = diagrams(over);
+    expect(more).toEqual([]);
+    expect(over).toMatch(/The graph of every route has \d+ edges, more than Mermaid draws with its defaults \(500 edges, 50,000 characters\)/);
+    expect(over).toContain('Below are the routes by service');
+    expect(summary).not.toContain('n_ov_extra_');
+    expect(edges(summary!)).toBeLessThanOrEqual(MERMAID.maxEdges);
+    // the names per service add up: every ov-extra handle, the two minimal ones and opt-tiny-s's
+    // ensemble group (an internal name) reach the one OpenVINO server; opt-tiny-s goes to OptiLLM,
+    // which calls the group back
+    expect(summary).toContain(`  gateway -->|"${(fits + 1 + 2 + 1).toLocaleString('en')} names"| b_box_9000[("box:9000")]`);
+    expect(summary).toContain('  gateway -->|"1 name"| optillm{{"OptiLLM box:4020"}}');
+    expect(summary).toContain('  optillm -.->|"1 call-back"| gateway');
+    // the table still lists every name
+    expect(over).toContain(`| \`ov-extra-${fits}-int4\` | handle |`);
+  });
+
+  it('leaves the graph out when even the services are more than Mermaid draws', () => {
+    const md = topology(withServers(MERMAID.maxEdges));
+    expect(diagrams(md)).toEqual([]);
+    expect(md).toContain('The services are too many for a graph as well; the tables above list every name');
+    expect(md).toContain(`| \`ov-m-${MERMAID.maxEdges - 1}-int4\` | handle |`);
+  });
+});
