@@ -19,6 +19,7 @@ import { MAX_ITEMS, MAX_STRING, sanitizeDiagnostics, sanitizeValue } from './san
 /** The longest handles.jsonl row: MAX_ITEMS members of 256 characters, with room to spare. */
 const MAX_ROW = Math.max(MAX_ITEMS * 256, MAX_STRING * 4);
 import { describeIssue } from './zod-issues.js';
+import { surelyValid } from './quick-check.js';
 
 export type RegistryFileName = (typeof REGISTRY_FILES)[number]['name'];
 
@@ -218,6 +219,8 @@ export function findDuplicateKey(json: string): { key: string; index: number } |
 }
 
 function schemaDiagnostics(file: string, schema: z.ZodType, value: unknown, locate: Locator, isJitless: boolean): Diagnostic[] {
+  // Most registries are valid: a yes-only check first, zod (and its issues) for everything else.
+  if (surelyValid(schema, value)) return [];
   const result = schema.safeParse(value, { reportInput: true, jitless: isJitless });
   if (result.success) return [];
   const out: Diagnostic[] = [];
