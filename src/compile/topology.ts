@@ -4,7 +4,7 @@ import type { Registry } from '../registry/load.js';
 import { fill, Lines, renderMarkdown, type GeneratedFile } from './render.js';
 import { sortedEndpoints } from './mesh.js';
 import type { Layout } from './layout.js';
-import type { RouteModel } from './routes.js';
+import type { RouteModel, Target } from './routes.js';
 
 function mermaidId(text: string): string {
   return text.replace(/[^A-Za-z0-9_]/g, '_');
@@ -107,27 +107,43 @@ function routeGraph(routes: RouteModel, aliases: [string, string][], lay: Layout
  * names go to each backend and to OptiLLM, and how many OptiLLM calls back.
  */
 function serviceGraph(routes: RouteModel, lay: Layout): Graph {
-  const services = new Map<string, { shape: string; names: number }>();
+  // By host:port; `entry` is the last entry counted, so a name with several deployments on one service counts once.
+  const services = new Map<string, { id: string; shape: string; names: number; entry: number }>();
   let callBacks = 0;
-  for (const e of routes.entries) {
+  routes.entries.forEach((e, entry) => {
     if (e.role !== 'handle') callBacks++;
-    const seen = new Set<string>();
     for (const d of e.deployments) {
       const t = d.target;
       if (t.kind !== 'backend' && t.kind !== 'optillm') continue;
-      const id = t.kind === 'optillm' ? 'optillm' : `b_${mermaidId(`${t.host}_${t.port}`)}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const service = services.get(id) ?? { shape: t.kind === 'optillm' ? `{{"OptiLLM ${t.host}:${t.port}"}}` : `[("${t.host}:${t.port}")]`, names: 0 };
+      const key = `${t.kind === 'optillm' ? 'optillm' : 'b'} ${t.host}:${t.port}`;
+      let service = services.get(key);
+      if (!service) {
+        const isOptillm = t.kind === 'optillm';
+        service = { id: isOptillm ? 'optillm' : `b_${mermaidId(`${t.host}_${t.port}`)}`, shape: isOptillm ? `{{"OptiLLM ${t.host}:${t.port}"}}` : `[("${t.host}:${t.port}")]`, names: 0, entry: -1 };
+        services.set(key, service);
+      }
+      if (service.entry === entry) continue;
+      service.entry = entry;
       service.names++;
-      services.set(id, service);
     }
-  }
+  });
   const count = (n: number, word: string) => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
   const lines = ['flowchart LR', `  clients([clients]) --> gateway[${lay.gatewayUnit}]`];
-  for (const [id, s] of [...services].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) lines.push(`  gateway -->|"${count(s.names, 'name')}"| ${id}${s.shape}`);
+  for (const s of [...services.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) lines.push(`  gateway -->|"${count(s.names, 'name')}"| ${s.id}${s.shape}`);
   if (callBacks) lines.push(`  optillm -.->|"${count(callBacks, 'call-back')}"| gateway`);
   return { text: lines.join('\n'), edges: lines.length - 1 };
+}
+
+/** What a deployment calls, as the table's route cell shows it. */
+function routeCell(t: Target): string {
+  if (t.kind === 'optillm') return `OptiLLM \`${t.sent}\``;
+  if (t.kind === 'backend') return `\`${t.upstream}\``;
+  return `unresolved: ${t.reason}`;
+}
+
+/** Where a deployment goes, as host:port ('—' when unresolved). */
+function backendCell(t: Target): string {
+  return t.kind === 'backend' || t.kind === 'optillm' ? `${t.host}:${t.port}` : '—';
 }
 
 export function emitTopology(reg: Registry, routes: RouteModel, lay: Layout): GeneratedFile {
@@ -143,20 +159,16 @@ export function emitTopology(reg: Registry, routes: RouteModel, lay: Layout): Ge
   add('| name | kind | route | backend(s) |', '|---|---|---|---|');
   for (const e of routes.entries) {
     const kind = e.role === 'handle' ? 'handle' : `internal (${e.role === 'direct' ? 'direct call-back' : 'ensemble group'})`;
-    const routeText = e.deployments.map((d) => {
-      const t = d.target;
-      if (t.kind === 'optillm') return `OptiLLM \`${t.sent}\``;
-      if (t.kind === 'backend') return `\`${t.upstream}\``;
-      return `unresolved: ${t.reason}`;
-    });
-    const backends = e.deployments.map((d) => (d.target.kind === 'backend' || d.target.kind === 'optillm' ? `${d.target.host}:${d.target.port}` : '—'));
-    lines.push(`| \`${e.name}\` | ${kind} | ${distinct(routeText)} | ${distinct(backends)} |`);
+    // Most names have one deployment: its two cells directly, no arrays to build and dedupe.
+    const [only, ...more] = e.deployments;
+    const cells = only && !more.length ? `${routeCell(only.target)} | ${backendCell(only.target)}` : `${distinct(e.deployments.map((d) => routeCell(d.target)))} | ${distinct(e.deployments.map((d) => backendCell(d.target)))}`;
+    lines.push(`| \`${e.name}\` | ${kind} | ${cells} |`);
   }
   // Old names clients still send (gateway.aliases → model_group_alias): LiteLLM serves them too.
   const aliases = Object.entries(reg.settings.gateway.aliases ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
   for (const [alias, target] of aliases) {
     const deployments = routes.byName.get(target)?.deployments ?? [];
-    const backends = deployments.map((d) => (d.target.kind === 'backend' || d.target.kind === 'optillm' ? `${d.target.host}:${d.target.port}` : '—'));
+    const backends = deployments.map((d) => backendCell(d.target));
     lines.push(`| \`${alias}\` | alias | \`${target}\` | ${distinct(backends.length ? backends : ['—'])} |`);
   }
   add('', '## Routes', '');
