@@ -1,8 +1,8 @@
 // The bin's fast path (src/cli/homelab.ts, fast.ts, result-cache.ts) must be invisible: for
-// every command line it takes, the output and exit code equal those of the commander program
-// (dist/cli/main.js); whatever it declines goes to that program; and the result memo never
-// replays a result for inputs that changed since.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// every command line it takes, the output, exit code and files written equal those of the
+// commander program (dist/cli/main.js); whatever it declines goes to that program; and the
+// result memo never replays a result for inputs that changed since, nor stands in for a compile.
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFast } from '../src/cli/fast.js';
@@ -11,16 +11,20 @@ import { BIN, MAIN, copyShipped, editHandles, editYaml, runCli, runScript, shipp
 const NO_MEMO = { HOMELAB_NO_CACHE: '1' };
 
 describe('parseFast', () => {
-  it('takes validate and compile --check with the defaults main.ts gives commander', () => {
+  it('takes validate, compile --check and compile with the defaults main.ts gives commander', () => {
     expect(parseFast(['validate'])).toEqual({ verb: 'validate', options: { registry: 'registry', out: 'generated', format: 'text' } });
     expect(parseFast(['validate', '--registry=r', '--out', 'o', '--format', 'json'])).toEqual({ verb: 'validate', options: { registry: 'r', out: 'o', format: 'json' } });
     expect(parseFast(['compile', '--check', '--out', 'o'])).toEqual({ verb: 'compile', options: { registry: 'registry', out: 'o', check: true } });
+    expect(parseFast(['compile'])).toEqual({ verb: 'compile', options: { registry: 'registry', out: 'generated', check: false } });
+    expect(parseFast(['compile', '--out=o', '--registry', 'r'])).toEqual({ verb: 'compile', options: { registry: 'r', out: 'o', check: false } });
   });
 
   it('leaves everything else to commander', () => {
     for (const argv of [
       [],
-      ['compile'], // writes: not a read-only check
+      ['compile', '--out'],
+      ['compile', '--format', 'json'],
+      ['compile', '--help'],
       ['explain', 'x'],
       ['validate', '--against', 'HEAD'],
       ['validate', '--help'],
@@ -77,6 +81,56 @@ describe('the bin and the commander program agree', () => {
     expect(viaMain.code).toBe(1);
     expect(await runScript(BIN, ['compile', '--check'], dir, NO_MEMO)).toEqual(viaMain);
     expect(await runCli(['compile', '--check'], dir)).toEqual(viaMain);
+  });
+});
+
+/** Every file under dir, relative path → content. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (e.isFile()) out[join(e.parentPath, e.name).slice(dir.length + 1)] = readFileSync(join(e.parentPath, e.name), 'utf8');
+  }
+  return out;
+}
+
+describe('compile through the bin and through the commander program', () => {
+  const broken = editYaml(shippedTexts(), 'settings.yaml', (d) => d.setIn(['optillm', 'direct_prefix'], 'router'));
+
+  it('writes the same files and says the same, into a fresh directory and again over them', async () => {
+    const [a, b] = [copyShipped(), copyShipped()];
+    const viaMain = await runScript(MAIN, ['compile', '--out', 'fresh'], a);
+    expect(viaMain.code).toBe(0);
+    expect(viaMain.stdout).toMatch(/^15 written, 0 removed, 0 unchanged\.$/m);
+    // The memo never stands in for a compile: with it on, the bin writes every file.
+    expect(await runCli(['compile', '--out', 'fresh'], b)).toEqual(viaMain);
+    expect(tree(join(b, 'fresh'))).toEqual(tree(join(a, 'fresh')));
+    // A second compile finds every file up to date, both ways.
+    const again = await runScript(MAIN, ['compile', '--out', 'fresh'], a);
+    expect(again.stdout).toMatch(/^0 written, 0 removed, 15 unchanged\.$/m);
+    expect(await runCli(['compile', '--out', 'fresh'], b)).toEqual(again);
+    // Inputs as they were before the first compile: a replayed '15 written' would write nothing.
+    rmSync(join(b, 'fresh'), { recursive: true });
+    expect(await runCli(['compile', '--out', 'fresh'], b)).toEqual(viaMain);
+    expect(tree(join(b, 'fresh'))).toEqual(tree(join(a, 'fresh')));
+  });
+
+  it('refuses a broken registry the same way, writing nothing', async () => {
+    const [a, b] = [copyShipped(broken), copyShipped(broken)];
+    const viaMain = await runScript(MAIN, ['compile', '--out', 'fresh'], a);
+    expect(viaMain.code).toBe(1);
+    expect(viaMain.stderr).toContain('compile: nothing written');
+    expect(await runCli(['compile', '--out', 'fresh'], b)).toEqual(viaMain);
+    // (--out is created to hold compile's lock, and left empty)
+    expect(existsSync(join(b, 'fresh')) ? Object.keys(tree(join(b, 'fresh'))) : []).toEqual([]);
+  });
+
+  it('reports a thrown error the way main.ts does (an --out that is a file)', async () => {
+    const [a, b] = [copyShipped(), copyShipped()];
+    for (const d of [a, b]) writeFileSync(join(d, 'afile'), '');
+    const viaMain = await runScript(MAIN, ['compile', '--out', 'afile'], a);
+    expect(viaMain.code).toBe(2);
+    expect(viaMain.stderr).toMatch(/^homelab: cannot create the output directory afile/m);
+    expect(await runCli(['compile', '--out', 'afile'], b)).toEqual(viaMain);
   });
 });
 

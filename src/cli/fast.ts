@@ -1,16 +1,25 @@
-// The fast path of `validate` and `compile --check`: the two read-only commands a CI job or an
-// editor hook runs most. It parses their few flags itself (no commander, no help text) and runs
-// the same command functions main.ts runs. Anything it does not recognise (another command, an
-// unknown or repeated flag, --help, --against, a bad --format) is left to main.ts, and so is any
-// thrown error: output is held back until the command returns, so a fallback prints only once.
-// Both commands only read, so running one again through main.ts changes nothing on disk.
+// The fast path of `validate`, `compile --check` and `compile`: what a CI job, an editor hook and
+// an operator run most. It parses their few flags itself (no commander, no help text) and runs the
+// same command functions main.ts runs. Anything it does not recognise (another command, an
+// unknown or repeated flag, --help, --against, a bad --format) is left to main.ts.
+// The read-only two hold their output back until the command returns, and leave any thrown error
+// to main.ts, which runs them again and reports it its own way (so a fallback prints only once;
+// reading twice changes nothing on disk). `compile`, which writes, runs once: its output goes out
+// as it is written (a wait for another compile's lock is reported while it waits), and an error it
+// throws is reported here as main.ts would (reportError).
 import { DEFAULTS, FORMATS, type Format } from './defaults.js';
 import type { Recorded } from './result-cache.js';
+import { reportError } from './report.js';
 
 
 export type FastCommand =
   | { verb: 'validate'; options: { registry: string; out: string; format: Format } }
-  | { verb: 'compile'; options: { registry: string; out: string; check: true } };
+  | { verb: 'compile'; options: { registry: string; out: string; check: boolean } };
+
+/** Whether the command writes (compile without --check): no memo, no second run. */
+export function writes(command: FastCommand): boolean {
+  return command.verb === 'compile' && !command.options.check;
+}
 
 /** The command, when argv (after `node homelab`) is one the fast path runs exactly as main.ts would. */
 export function parseFast(argv: readonly string[]): FastCommand | undefined {
@@ -35,7 +44,7 @@ export function parseFast(argv: readonly string[]): FastCommand | undefined {
   }
   const registry = seen.get('--registry') ?? DEFAULTS.registry;
   const out = seen.get('--out') ?? DEFAULTS.out;
-  if (verb === 'compile') return seen.has('--check') ? { verb, options: { registry, out, check: true } } : undefined;
+  if (verb === 'compile') return { verb, options: { registry, out, check: seen.has('--check') } };
   const format = seen.get('--format') ?? DEFAULTS.format;
   if (!(FORMATS as readonly string[]).includes(format)) return undefined;
   return { verb, options: { registry, out, format: format as Format } };
@@ -62,17 +71,25 @@ async function held(into: Recorded['output'], run: () => Promise<number>): Promi
 }
 
 /**
- * Run a parsed fast command with its output held: the caller prints it (and may remember it).
- * Undefined when the command threw: main.ts then runs it again and reports the error its own way.
+ * Run a parsed fast command. A read-only one runs with its output held (the caller prints it and
+ * may remember it), and is undefined when it threw: main.ts then runs it again and reports the
+ * error. `compile` writes its output as it goes and reports its own error: the result holds only the code.
  */
 export async function runFast(command: FastCommand): Promise<Recorded | undefined> {
+  const run = async () =>
+    command.verb === 'validate'
+      ? (await import('./commands/validate.js')).validateCmd(command.options)
+      : (await import('./commands/compile.js')).compileCmd(command.options);
+  if (writes(command)) {
+    try {
+      return { code: await run(), output: [] };
+    } catch (err) {
+      return { code: reportError(err), output: [] };
+    }
+  }
   const output: Recorded['output'] = [];
   try {
-    const code = await held(output, async () =>
-      command.verb === 'validate'
-        ? (await import('./commands/validate.js')).validateCmd(command.options)
-        : (await import('./commands/compile.js')).compileCmd(command.options),
-    );
+    const code = await held(output, run);
     return { code, output };
   } catch {
     return undefined;

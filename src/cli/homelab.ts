@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // The `homelab` executable (package.json bin), kept tiny so start-up stays near node's own.
-// `validate` and `compile --check` (parsed by fast.ts) take the fast path:
-//   1. when nothing they read changed since the last run, replay that run (result-cache.ts);
+// `validate`, `compile --check` and `compile` (parsed by fast.ts) take the fast path:
+//   1. for the two read-only ones, when nothing they read changed since the last run, replay that
+//      run (result-cache.ts);
 //   2. else run them from dist/cli/fast.cjs, one script compiled through V8's code cache (the way
 //      v8-compile-cache does it: Node 20 has no module.enableCompileCache).
-// Every other command, and anything the fast path declines or fails on, runs main.ts (commander).
+// Every other command, and anything the fast path declines or fails on, runs main.ts (commander);
+// so does `compile` under HOMELAB_DEBUG, whose stack traces need main.ts's unminified names.
 // Both caches only save time: a missing, stale or unwritable one changes no output.
 // HOMELAB_NO_CACHE=1 skips the result memo (npm run bench uses it for its cold runs).
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,7 @@ import module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
-import { parseFast, replay, type FastCommand, type runFast } from './fast.js';
+import { parseFast, replay, writes, type FastCommand, type runFast } from './fast.js';
 import { inputDigest, recall, remember, type Recorded } from './result-cache.js';
 
 // The SHA-256 of dist/cli/fast.cjs, set by scripts/build.mjs: a new build never replays an old one's results.
@@ -47,6 +49,12 @@ function loadFast(): { run: typeof runFast; saveCache: () => void } {
 }
 
 async function fastPath(command: FastCommand): Promise<Recorded | undefined> {
+  if (writes(command)) {
+    const { run, saveCache } = loadFast();
+    const result = await run(command);
+    saveCache();
+    return result;
+  }
   const memoDir = fileURLToPath(new URL('../.cache/results/', import.meta.url));
   const inputs = [command.options.registry, command.options.out];
   const digest = process.env.HOMELAB_NO_CACHE ? undefined : inputDigest(__HOMELAB_BUILD__, command, inputs);
@@ -60,7 +68,8 @@ async function fastPath(command: FastCommand): Promise<Recorded | undefined> {
   return result;
 }
 
-const command = parseFast(process.argv.slice(2));
+const parsed = parseFast(process.argv.slice(2));
+const command = parsed && !(writes(parsed) && process.env.HOMELAB_DEBUG) ? parsed : undefined;
 const result = command && (await fastPath(command));
 if (result) {
   replay(result);

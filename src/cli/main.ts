@@ -3,8 +3,7 @@
 // (0 ok · 1 check failed · 2 usage error, unreadable input or a bug). No process.exit below here.
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
-import { DeployError, InternalError, RemoteCommandError, UsageError } from '../core/errors.js';
-import { printFailure, wantsJson } from './report.js';
+import { printFailure, reportError, wantsJson } from './report.js';
 import { DEFAULTS, FORMATS } from './defaults.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -131,17 +130,7 @@ export function exitCodeFor(err: unknown, isJson = false): number {
     if (isJson) printFailure('usage-error', err.message.replace(/^error: /, ''), 'run `homelab --help` for usage');
     return 2;
   }
-  if (err instanceof UsageError || err instanceof RemoteCommandError || err instanceof DeployError) {
-    process.stderr.write(`homelab: ${err.message}\n`);
-    const isUsage = err instanceof UsageError;
-    if (isJson) printFailure(isUsage ? 'usage-error' : 'deploy-failed', err.message);
-    return isUsage ? 2 : 1;
-  }
-  const detail = err instanceof InternalError || err instanceof Error ? err.message : String(err);
-  process.stderr.write(`homelab: internal error: ${detail}\nThis is a bug in homelab; please report it with the command you ran.\n`);
-  if (process.env.HOMELAB_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-  if (isJson) printFailure('internal-error', detail, 'this is a bug in homelab; please report it with the command you ran');
-  return 2;
+  return reportError(err, isJson);
 }
 
 async function main(): Promise<void> {

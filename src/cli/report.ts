@@ -4,6 +4,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { RunCode } from '../core/codes.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { hasErrors } from '../core/diagnostic.js';
+import { DeployError, InternalError, RemoteCommandError, UsageError } from '../core/errors.js';
 import type { Format } from './defaults.js';
 
 
@@ -84,4 +85,22 @@ export function wantsJson(argv: readonly string[]): boolean {
 export function printFailure(code: RunCode, message: string, hint?: string): void {
   const d: Diagnostic = { code, severity: 'error', file: '', pointer: '', message, ...(hint ? { hint } : {}) };
   process.stdout.write(formatJson([d]) + '\n');
+}
+
+/**
+ * A command that threw: its message on stderr (and as the one JSON document under --format json),
+ * and the exit code: 2 for a usage error or a bug, 1 for a deploy that failed.
+ */
+export function reportError(err: unknown, isJson = false): number {
+  if (err instanceof UsageError || err instanceof RemoteCommandError || err instanceof DeployError) {
+    process.stderr.write(`homelab: ${err.message}\n`);
+    const isUsage = err instanceof UsageError;
+    if (isJson) printFailure(isUsage ? 'usage-error' : 'deploy-failed', err.message);
+    return isUsage ? 2 : 1;
+  }
+  const detail = err instanceof InternalError || err instanceof Error ? err.message : String(err);
+  process.stderr.write(`homelab: internal error: ${detail}\nThis is a bug in homelab; please report it with the command you ran.\n`);
+  if (process.env.HOMELAB_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  if (isJson) printFailure('internal-error', detail, 'this is a bug in homelab; please report it with the command you ran');
+  return 2;
 }
