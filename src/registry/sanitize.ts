@@ -41,63 +41,73 @@ function isSuspect(text: string): boolean {
   return text.length > MAX_STRING || CONTROL.test(text);
 }
 
-/** A copy of `value` with null-prototype records, and the issues found on the way. */
+/** Where the walk is: a chain of keys, made into a path only for a value it reports. */
+type Trail = { up: Trail; key: string | number } | undefined;
+
+function pathOf(trail: Trail, last?: string | number): (string | number)[] {
+  const path: (string | number)[] = last === undefined ? [] : [last];
+  for (let t = trail; t; t = t.up) path.push(t.key);
+  return path.reverse();
+}
+
+/**
+ * `value` (a parser's fresh result, changed in place: no copy of a large registry) with
+ * null-prototype records and without the keys it refuses, and the issues found on the way.
+ */
 export function sanitizeValue(value: unknown, isYaml: boolean): { value: unknown; issues: SanitizeIssue[] } {
   const issues: SanitizeIssue[] = [];
-  // Recursion only follows nesting (a few levels in any registry); a long array is a loop, and a
-  // scalar child gets its path only when it is reported.
-  const walk = (node: unknown, path: (string | number)[]): unknown => {
-    if (typeof node === 'string') {
-      if (node.length > MAX_STRING) {
-        issues.push({ code: 'registry-schema', path, message: `the string is ${node.length.toLocaleString('en')} characters long: at most ${MAX_STRING}`, hint: 'shorten it: no name, path or reason in a registry needs more' });
-        return node;
+  const string = (text: string, trail: Trail, key?: string | number): void => {
+    if (text.length > MAX_STRING) {
+      issues.push({ code: 'registry-schema', path: pathOf(trail, key), message: `the string is ${text.length.toLocaleString('en')} characters long: at most ${MAX_STRING}`, hint: 'shorten it: no name, path or reason in a registry needs more' });
+    } else if (CONTROL.test(text)) {
+      issues.push({ code: 'registry-schema', path: pathOf(trail, key), message: `the string holds a control character (${describeControl(text)})`, hint: 'remove it: registry strings are single-line text without control characters' });
+    }
+  };
+  // Recursion only follows nesting (a few levels in any registry); a long array is a loop.
+  const walk = (node: object, trail: Trail): unknown => {
+    if (Array.isArray(node)) {
+      if (trail !== undefined && node.length > MAX_ITEMS) {
+        issues.push({ code: 'registry-schema', path: pathOf(trail), message: `the list has ${node.length.toLocaleString('en')} items: at most ${MAX_ITEMS}`, hint: 'no ensemble, argument list or storage list needs more; split it' });
+        return [];
       }
-      if (CONTROL.test(node)) {
-        issues.push({ code: 'registry-schema', path, message: `the string holds a control character (${describeControl(node)})`, hint: 'remove it: registry strings are single-line text without control characters' });
+      for (let i = 0; i < node.length; i++) {
+        const item: unknown = node[i];
+        if (typeof item === 'object' && item !== null) node[i] = walk(item, { up: trail, key: i });
+        else if (typeof item === 'string' && isSuspect(item)) string(item, trail, i);
       }
       return node;
     }
-    if (Array.isArray(node)) {
-      if (path.length > 0 && node.length > MAX_ITEMS) {
-        issues.push({ code: 'registry-schema', path, message: `the list has ${node.length.toLocaleString('en')} items: at most ${MAX_ITEMS}`, hint: 'no ensemble, argument list or storage list needs more; split it' });
-        return [];
+    const record = node as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const child = record[key];
+      if (key === '__proto__') {
+        issues.push({ code: 'registry-schema', path: pathOf(trail, key), message: 'the key "__proto__" cannot be a name (JavaScript reserves it)', hint: 'rename it: names are kebab-case, e.g. "proto"' });
+        delete record[key];
+        continue;
       }
-      const out = new Array<unknown>(node.length);
-      for (let i = 0; i < node.length; i++) {
-        const item = node[i];
-        out[i] = typeof item === 'object' && item !== null ? walk(item, [...path, i]) : typeof item === 'string' && isSuspect(item) ? walk(item, [...path, i]) : item;
+      if (isYaml && key === '<<') {
+        issues.push({ code: 'registry-parse', path: pathOf(trail, key), message: 'YAML merge keys ("<<: *anchor") are not supported: the registry is read with the YAML 1.2 core schema, where "<<" is an ordinary key', hint: 'write the keys out in full (an anchor and alias without "<<" still work for whole values)' });
+        delete record[key];
+        continue;
       }
-      return out;
+      if (key.length > MAX_STRING) {
+        issues.push({ code: 'registry-schema', path: pathOf(trail, key.slice(0, 40)), message: `a key is ${key.length.toLocaleString('en')} characters long: at most ${MAX_STRING}`, hint: 'shorten it' });
+        delete record[key];
+        continue;
+      }
+      if (CONTROL.test(key)) {
+        issues.push({ code: 'registry-schema', path: pathOf(trail, key), message: `the key ${JSON.stringify(key)} holds a control character (${describeControl(key)})`, hint: 'remove it: keys are names without control characters' });
+      }
+      if (typeof child === 'object' && child !== null) record[key] = walk(child, { up: trail, key });
+      else if (typeof child === 'string' && isSuspect(child)) string(child, trail, key);
     }
-    if (typeof node === 'object' && node !== null) {
-      // Built as {} and given its null prototype after: V8 keeps such an object in fast mode,
-      // while Object.create(null) starts a hash-table object that every later walk (schema,
-      // rules) reads slower. '__proto__', the one key {} would treat specially, is refused below.
-      const out: Record<string, unknown> = {};
-      for (const key of Object.keys(node)) {
-        const child = (node as Record<string, unknown>)[key];
-        if (key === '__proto__') {
-          issues.push({ code: 'registry-schema', path: [...path, key], message: 'the key "__proto__" cannot be a name (JavaScript reserves it)', hint: 'rename it: names are kebab-case, e.g. "proto"' });
-          continue;
-        }
-        if (isYaml && key === '<<') {
-          issues.push({ code: 'registry-parse', path: [...path, key], message: 'YAML merge keys ("<<: *anchor") are not supported: the registry is read with the YAML 1.2 core schema, where "<<" is an ordinary key', hint: 'write the keys out in full (an anchor and alias without "<<" still work for whole values)' });
-          continue;
-        }
-        if (key.length > MAX_STRING) {
-          issues.push({ code: 'registry-schema', path: [...path, key.slice(0, 40)], message: `a key is ${key.length.toLocaleString('en')} characters long: at most ${MAX_STRING}`, hint: 'shorten it' });
-          continue;
-        }
-        if (CONTROL.test(key)) {
-          issues.push({ code: 'registry-schema', path: [...path, key], message: `the key ${JSON.stringify(key)} holds a control character (${describeControl(key)})`, hint: 'remove it: keys are names without control characters' });
-        }
-        out[key] = typeof child === 'object' && child !== null ? walk(child, [...path, key]) : typeof child === 'string' && isSuspect(child) ? walk(child, [...path, key]) : child;
-      }
-      return Object.setPrototypeOf(out, null) as Record<string, unknown>;
-    }
-    return node;
+    // The parser built each mapping as {}: given its null prototype now, V8 keeps it in fast mode
+    // (Object.create(null) would start a hash-table object that every later walk reads slower).
+    return Object.setPrototypeOf(record, null) as Record<string, unknown>;
   };
-  return { value: walk(value, []), issues };
+  if (typeof value === 'object' && value !== null) return { value: walk(value, undefined), issues };
+  if (typeof value === 'string' && isSuspect(value)) string(value, undefined);
+  return { value, issues };
 }
 
 export function sanitizeDiagnostics(file: string, issues: SanitizeIssue[], locate: (pointer: string) => { line: number; col: number } | undefined): Diagnostic[] {
