@@ -130,8 +130,13 @@ export function isUnder(path: string, root: string): boolean {
 export function pathClass(reg: Registry, host: string, path: string): 'showroom' | 'backroom' | 'none' {
   const roots = reg.hosts[host]?.storage ?? [];
   // macOS volumes (APFS, HFS+) are case-insensitive by default: /Volumes/seagate is /Volumes/Seagate.
-  const fold = reg.hosts[host]?.os === 'macos' ? (p: string) => p.toLowerCase() : (p: string) => p;
-  const match = roots.filter((s) => isUnder(fold(path), fold(s.path))).sort((a, b) => b.path.length - a.path.length)[0];
+  const isFolded = reg.hosts[host]?.os === 'macos';
+  const p = isFolded ? path.toLowerCase() : path;
+  // The deepest root holding the path (the first listed of equally deep ones).
+  let match: (typeof roots)[number] | undefined;
+  for (const s of roots) {
+    if (isUnder(p, isFolded ? s.path.toLowerCase() : s.path) && (!match || s.path.length > match.path.length)) match = s;
+  }
   return match?.class ?? 'none';
 }
 

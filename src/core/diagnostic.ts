@@ -21,11 +21,15 @@ export interface Diagnostic {
 }
 
 export function escapePointerSegment(segment: string | number): string {
-  return String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
+  const s = String(segment);
+  // Most segments (names, indexes) hold neither character: no regex run, no copy.
+  return s.includes('~') || s.includes('/') ? s.replace(/~/g, '~0').replace(/\//g, '~1') : s;
 }
 
 export function toPointer(path: ReadonlyArray<string | number | symbol>): string {
-  return path.map((s) => '/' + escapePointerSegment(String(s))).join('');
+  let pointer = '';
+  for (const segment of path) pointer += '/' + escapePointerSegment(String(segment));
+  return pointer;
 }
 
 export function parsePointer(pointer: string): string[] {

@@ -34,11 +34,12 @@ export const routingLoop: Rule = {
     const out: Diagnostic[] = [];
     for (const e of routes.entries) {
       if (e.role !== 'handle') continue;
-      const loops = routeLeaves(walk(e.name)).filter((l) => l.type === 'loop');
-      const seen = new Set<string>();
-      for (const l of loops) {
+      // Sound routes have no loop: no set for them.
+      let seen: Set<string> | undefined;
+      for (const l of routeLeaves(walk(e.name))) {
         if (l.type !== 'loop') continue;
         const text = describeCycle(routes, l.cycle);
+        seen ??= new Set();
         if (seen.has(text)) continue;
         seen.add(text);
         const pointer = e.selector !== undefined ? `${e.origin.pointer}/selector/model` : e.origin.pointer;
