@@ -520,6 +520,33 @@ describe('the whole sync-gateway pipeline, in-process', () => {
     expect(lockHeld()).toBe(false);
   }, 60_000);
 
+  it('run on the gateway\'s own host, verifies a localhost-bound gateway on loopback, not at the host\'s address', async () => {
+    // mini is this machine (its dns is our host name), at 127.0.0.9: loopback, so a call to the
+    // address stays here, but nothing listens on it; the stand-in gateway listens on 127.0.0.1 only.
+    const texts = editYaml(editYaml(readTexts(join(repo, 'registry')), 'hosts.yaml', (d) => {
+      d.setIn(['hosts', 'mini', 'address'], '127.0.0.9');
+      d.setIn(['hosts', 'mini', 'dns'], hostname());
+    }), 'endpoints.yaml', (d) => {
+      const id = Object.keys((d.toJS() as { endpoints: Record<string, unknown> }).endpoints).find((k) => k.startsWith('ep_litellm_gateway_'))!;
+      d.setIn(['endpoints', id, 'bind'], 'localhost');
+      d.deleteIn(['endpoints', id, 'lan']);
+    });
+    const selfRepo = copyShipped(texts);
+    const file = join(h.work, 'mlx-self.json');
+    writeFileSync(file, JSON.stringify(withNewModel()));
+    const said = { out: '', err: '' };
+    const code = await runSyncGateway(
+      {
+        registryDir: join(selfRepo, 'registry'), outDir: join(selfRepo, 'generated'), mlxRegistry: file, isPrune: false, isPlan: false, isOffline: false, isYes: true,
+        deploy: { verifyTimeoutMs: 4000, deadlineS: 60, restartTimeoutS: 10, pollMs: 100, transport: localTransport() },
+      },
+      { out: (t) => void (said.out += t), err: (t) => void (said.err += t), color: new Chalk({ level: 0 }), diagnostics: () => {}, confirm: async () => true },
+    ).catch((e: Error) => e.message);
+    expect(code, said.err).toBe(0);
+    expect(said.out).toContain('mini: deployed and verified.');
+    expect(await served(h)).toContain(NEW);
+  }, 60_000);
+
   it('a local write that fails after a verified deploy says the host is done and how to catch up (exit 1)', async () => {
     const file = join(h.work, 'mlx-pipeline-2.json');
     writeFileSync(file, JSON.stringify(withNewModel(2)));
