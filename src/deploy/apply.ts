@@ -432,7 +432,9 @@ async function uploadTxn(r: Remote, plan: DeployPlan, id: string, o: ApplyOption
       writeFile(join(local, 'manifest.sh'), manifest(r, plan, o)),
       writeFile(join(local, 'files'), files),
     ]);
-    stage = await makeStaging(r);
+    const made = await makeStaging(r);
+    stage = made.dir;
+    for (const dir of made.removed) o.log(`${r.host.name}: removed ${dir}, the upload directory of a sync that stopped mid-upload`);
     o.log(`uploading ${plan.changes.length} file(s) to ${r.host.name}`);
     await upload(r, [...plan.changes.map((_, i) => join(local, `f${i}`)), join(local, 'txn.sh'), join(local, 'manifest.sh'), join(local, 'files')], stage);
     await prepareTxn(r, stage, id);
