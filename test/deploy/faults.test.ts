@@ -118,6 +118,22 @@ describe('sync-gateway transaction faults (in-process transport)', () => {
     await expectBase();
   }, 40_000);
 
+  it('a signal during the rollback of a failure keeps the failure in the account, beside the interruption', async () => {
+    writeFileSync(join(h.state, 'hide'), `${NEW}\n`);
+    const abort = new AbortController();
+    // The check fails on its own; SIGTERM arrives as the rollback is asked for.
+    const hook: Hook = ({ argv }) => {
+      if (argv.includes('abort')) abort.abort('SIGTERM');
+    };
+    const r = await sync(withNewModel(), { verifyTimeoutMs: 2000, signal: abort.signal, hook });
+    rmSync(join(h.state, 'hide'));
+    expect(abort.signal.aborted).toBe(true);
+    expect(r.err).toBeInstanceOf(DeployInterrupted);
+    expect((r.err as DeployInterrupted).signalName).toBe('SIGTERM');
+    expect(r.err!.message).toMatch(new RegExp(`^mini: .*/v1/models lacks 1 of \\d+ names \\(${NEW}\\)\\.\\nInterrupted by SIGTERM after that failure: Rolled back: .* \\(verified\\)\\.$`));
+    await expectBase();
+  }, 40_000);
+
   it('a Ctrl-C that also kills the ssh in flight still rolls back over a new connection', async () => {
     writeFileSync(join(h.state, 'hang-once'), 'litellm-orch\n');
     const abort = new AbortController();
