@@ -17,6 +17,7 @@ import { buildRouteModel } from '../src/compile/routes.js';
 import { importMesh, type ImportResult } from '../src/import/build.js';
 import { routeTable, sameRow, describeRow } from '../src/import/route-table.js';
 import { compareRoutes, compiledTable, renderImported, tableInput } from '../src/import/round-trip.js';
+import { quoteEnvValue } from '../src/compile/render.js';
 import { parseEnvFile, type EnvVar, type InputFile } from '../src/import/sources.js';
 import { splitApiBase } from '../src/import/targets.js';
 import { parseRegistry } from '../src/registry/load.js';
@@ -207,6 +208,24 @@ describe('import: inline cases', () => {
       expect(r.registry!.settings).toMatchObject({ optillm: { route_via_optillm: true, direct_prefix: 'direct' } });
     }
     expect(run(callBack('os.environ/OPTILLM_API_KEY')).diagnostics.filter((x) => x.message.includes('calls OptiLLM with'))).toEqual([]);
+  });
+
+  it('reads env values as the gateway\'s systemd unit gets them: escapes undone, an inline # kept and warned about', () => {
+    const router = (name: string) => `model_list:
+  - model_name: ${name}
+    litellm_params:
+      model: os.environ/M
+      api_base: os.environ/B
+      api_key: none
+`;
+    // What compile writes for a value that needs quoting reads back as that value.
+    const quoted = run(router('ov-a'), `M=${quoteEnvValue('openai/a "b" $c')}\nB='http://localhost:9000/v1'\n`);
+    expect(quoted.registry!.models['ov-a']).toMatchObject({ endpoint: 'ep_ov_server_9000', upstream: 'a "b" $c' });
+    // systemd hands LiteLLM the comment with the URL: that api_base is not the server's, and import says why.
+    const commented = run(router('ov-a'), 'M=openai/a\nB=http://localhost:9000/v1   # the OV server\n');
+    expect(commented.registry!.models['ov-a']).toBeUndefined();
+    expect(commented.diagnostics.map((d) => `${d.file}:${d.line} ${d.code}`)).toEqual(expect.arrayContaining(['env.local:2 import-parse', 'router.yaml:2 import-unsupported']));
+    expect(commented.diagnostics.find((d) => d.file === 'env.local')!.message).toContain('part of the value, as systemd reads it');
   });
 
   /** An MLX handle through OptiLLM (call-back direct-<name>) or straight to its port. */

@@ -6,7 +6,6 @@ import { gatewayEndpoint, serviceUrl, unreachableFrom } from '../compile/mesh.js
 import { buildRouteModel, routeLeaves, walkRoute, type RouteNode } from '../compile/routes.js';
 import { UsageError } from '../core/errors.js';
 import { describeFetchError } from '../io/fetch-error.js';
-import { selfHost } from '../io/self-host.js';
 import type { Endpoint } from '../registry/schema.js';
 import type { Registry } from '../registry/load.js';
 
@@ -25,21 +24,26 @@ export interface SmokeOptions {
   timeoutMs: number;
 }
 
-/** http://address:port of the gateway as seen from the machine homelab runs on. */
-export function gatewayBaseUrl(reg: Registry, fromHost?: string): string {
+/**
+ * http://address:port of the gateway as called from `fromHost`: the mesh host this machine is
+ * (selfHost), undefined outside the mesh. Pass the host gatewayOutOfReach was asked about: on the
+ * gateway's own host a loopback or wildcard bind is called on 127.0.0.1, elsewhere at its address.
+ */
+export function gatewayBaseUrl(reg: Registry, fromHost: string | undefined): string {
   const gw = gatewayEndpoint(reg);
   if (!gw) throw new UsageError(`settings.yaml gateway.endpoint "${reg.settings.gateway.endpoint}" is not an endpoint`);
   return serviceUrl(reg, gw, fromHost);
 }
 
 /**
- * The gateway, when this machine cannot call it, with why: it binds loopback on another host, so
- * its URL here would be this machine's own loopback. smoke and sync-gateway's verify step refuse
- * it rather than judge whatever listens here. Undefined when this machine can call it.
+ * The gateway, when `fromHost` (this machine's mesh host, selfHost) cannot call it, with why: it
+ * binds loopback on another host, so its URL here would be this machine's own loopback. smoke and
+ * sync-gateway's verify step refuse it rather than judge whatever listens here. Undefined when
+ * this machine can call it, at gatewayBaseUrl(reg, fromHost).
  */
-export function gatewayOutOfReach(reg: Registry): { gw: Endpoint; why: string } | undefined {
+export function gatewayOutOfReach(reg: Registry, fromHost: string | undefined): { gw: Endpoint; why: string } | undefined {
   const gw = gatewayEndpoint(reg);
-  const why = gw && unreachableFrom(reg, gw, selfHost(reg));
+  const why = gw && unreachableFrom(reg, gw, fromHost);
   return why ? { gw: gw!, why } : undefined;
 }
 

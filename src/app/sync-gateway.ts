@@ -18,6 +18,7 @@ import { routerNames } from '../deploy/verify.js';
 import { gatewayBaseUrl, gatewayOutOfReach, renderSmokeTable, smoke } from './smoke.js';
 import { UsageError } from '../core/errors.js';
 import { readGeneratedState, withCompileLock, writeFileAtomic, writeOutputs } from '../io/outputs.js';
+import { selfHost } from '../io/self-host.js';
 import { parseRegistry, type Registry, type RegistryFileName } from '../registry/load.js';
 import { displayPath, readRegistryTexts } from '../registry/read.js';
 import { MlxRegistrySchema, REGISTRY_FILES, type MlxRegistry } from '../registry/schema.js';
@@ -186,7 +187,8 @@ export async function deploy(p: SyncPrepared, observed: Observed, o: DeployOptio
   const reg = p.registry;
   const lay = layout(reg);
   const r: Remote = { host: remoteHost(reg, lay.gatewayHost), transport: o.transport ?? sshTransport };
-  const gatewayUrl = gatewayBaseUrl(reg);
+  // Verified from this machine: the URL that reaches the gateway from here (runSyncGateway has refused one out of reach).
+  const gatewayUrl = gatewayBaseUrl(reg, selfHost(reg));
   const key = process.env.HOMELAB_GATEWAY_KEY ?? process.env[SECRET.masterKey];
   const newRouter = observed.plan.changes.find((c) => c.install === lay.router.install)?.after ?? observed.currentRouter;
   const handles = touchedHandles(p);
@@ -276,7 +278,7 @@ export async function runSyncGateway(o: SyncRun, ui: SyncUi): Promise<number> {
   ui.out(renderPlan(observed.plan, c) + '\n');
   if (o.isPlan) return 0;
   // The verify step calls the gateway from this machine: refused before anything is asked or installed.
-  const far = gatewayOutOfReach(prepared.registry);
+  const far = gatewayOutOfReach(prepared.registry, selfHost(prepared.registry));
   if (far) throw new UsageError(`sync-gateway verifies the gateway from this machine, but ${far.why}; or run sync-gateway on ${far.gw.host}`);
   const isChange = observed.plan.changes.length > 0;
   if (isChange && !o.isYes && !(await ui.confirm(`apply to ${observed.plan.host}?`))) {

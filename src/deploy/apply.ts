@@ -294,6 +294,12 @@ export async function applyPlan(r: Remote, plan: DeployPlan, o: ApplyOptions): P
     const startedAt = Date.now();
     o.log(`${host.name}: transaction ${id} started`);
     let failure: string | undefined;
+    /** `failure` came before any signal (a signal then only interrupts the rollback it causes). */
+    let isFailureFirst = false;
+    const fail = (reason: string, isGenuine = !o.signal?.aborted) => {
+      failure = reason;
+      isFailureFirst = isGenuine;
+    };
     /** The confirmation was sent and its answer lost: the host may have taken it. */
     let isConfirmUnanswered = false;
     let s: TxnStatus;
@@ -304,10 +310,12 @@ export async function applyPlan(r: Remote, plan: DeployPlan, o: ApplyOptions): P
       }
       if (s.status === 'applied' && !o.signal?.aborted) {
         const check = await verifyGateway(r, o, o.newNames, o.signal);
-        if (!check.isOk) failure = check.reason;
+        // A check the signal cut short is no failure of its own.
+        if (!check.isOk) fail(check.reason);
         else if (o.afterVerify && !o.signal?.aborted) {
           const more = await o.afterVerify();
-          if (!more.isOk) failure = more.reason;
+          // The smoke requests do not stop for a signal: their failure stands.
+          if (!more.isOk) fail(more.reason, true);
         }
         if (failure === undefined && !o.signal?.aborted) {
           isConfirmUnanswered = true;
@@ -322,18 +330,27 @@ export async function applyPlan(r: Remote, plan: DeployPlan, o: ApplyOptions): P
             });
             return;
           }
-          failure = `the host's deadline (${o.deadlineS}s) passed before the confirmation: it rolled back by itself`;
+          fail(`the host's deadline (${o.deadlineS}s) passed before the confirmation: it rolled back by itself`, true);
         }
       } else if (s.status !== 'applied') {
-        failure = (await txn.status()).reason.join('; ') || s.reason.join('; ') || 'the transaction failed on the host';
+        // The host failed (or rolls back) unless the signal only stopped the wait.
+        fail((await txn.status()).reason.join('; ') || s.reason.join('; ') || 'the transaction failed on the host', s.status === 'rolling-back' || TERMINAL.has(s.status));
       }
     } catch (err) {
       if (err instanceof DeployError) throw err;
       if (!isConnectionLost(err)) throw err;
       // A cut connection, or an ssh the terminal's Ctrl-C reached: try to roll back over a new one.
-      failure = `lost the connection during the transaction (${describe(err)})`;
+      fail(`lost the connection during the transaction (${describe(err)})`);
     }
-    // Roll back: ask the host now (it may already be doing it), then say what is true.
+    // Roll back: ask the host now (it may already be doing it), then say what is true. A signal
+    // that came first is the cause; one that comes after a failure (the rollback goes on
+    // regardless) is told beside that failure.
+    const rolledBack = (text: string, sep: string): DeployError => {
+      if (!o.signal?.aborted) return new DeployError(`${host.name}: ${failure}.${sep}${text}`);
+      if (!isFailureFirst) return interrupted(text);
+      const sig = String(o.signal.reason);
+      return new DeployInterrupted(sig, `${host.name}: ${failure}.${sep}Interrupted by ${sig} after that failure: ${text}`);
+    };
     let after: TxnStatus;
     try {
       await txnVerb(r, id, 'abort');
@@ -345,14 +362,12 @@ export async function applyPlan(r: Remote, plan: DeployPlan, o: ApplyOptions): P
       const msg = isConfirmUnanswered
         ? `The new config was verified and the confirmation was sent but its answer was lost, and ${host.name} cannot be reached (${describe(err)}). Either the host took it and keeps the new config, or it restores the previous files by itself ${await deadlineText(txn, startedAt)}. The lock stays; run \`homelab sync-gateway\` again: it recovers the lock (--break-lock) and shows which config is installed.`
         : `Could not reach ${host.name} to roll back (${describe(err)}). Nothing here can confirm the transaction, so the host restores the previous files by itself ${await deadlineText(txn, startedAt)}. The lock stays until a later sync recovers it.`;
-      if (o.signal?.aborted) throw interrupted(msg);
-      throw new DeployError(`${host.name}: ${failure}. ${msg}`);
+      throw rolledBack(msg, ' ');
     }
     // Only a confirmation sent after the checks passed can have won (its answer was lost).
     if (after.status === 'confirmed') return;
     const account = await accountRollback(txn, after, o);
-    if (o.signal?.aborted) throw interrupted(account.text);
-    throw new DeployError(`${host.name}: ${failure}.\n${account.text}`);
+    throw rolledBack(account.text, '\n');
   } finally {
     if (!isLockKept) {
       await releaseLock(r, owner).then(
@@ -432,7 +447,9 @@ async function uploadTxn(r: Remote, plan: DeployPlan, id: string, o: ApplyOption
       writeFile(join(local, 'manifest.sh'), manifest(r, plan, o)),
       writeFile(join(local, 'files'), files),
     ]);
-    stage = await makeStaging(r);
+    const made = await makeStaging(r);
+    stage = made.dir;
+    for (const dir of made.removed) o.log(`${r.host.name}: removed ${dir}, the upload directory of a sync that stopped mid-upload`);
     o.log(`uploading ${plan.changes.length} file(s) to ${r.host.name}`);
     await upload(r, [...plan.changes.map((_, i) => join(local, `f${i}`)), join(local, 'txn.sh'), join(local, 'manifest.sh'), join(local, 'files')], stage);
     await prepareTxn(r, stage, id);

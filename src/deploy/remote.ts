@@ -4,6 +4,7 @@
 // `sshTransport` is the real OpenSSH client and the only execa import of the deploy; tests pass
 // one that runs the same argv in-process, to inject faults quickly.
 import { execa } from 'execa';
+import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { DeployError, RemoteCommandError, UsageError } from '../core/errors.js';
 import type { Registry } from '../registry/load.js';
@@ -208,9 +209,33 @@ export async function keysDisagree(r: Remote, k: KeyNames): Promise<KeyVerdict[]
   return out.filter((l) => !l.endsWith(' ok')).map((l) => l.split(' ')[0] as KeyVerdict);
 }
 
-/** A private staging directory for uploads, owned by the ssh user. */
-export async function makeStaging(r: Remote): Promise<string> {
-  return (await exec(r, ['mktemp', '-d', '/tmp/homelab-stage.XXXXXX'])).toString('utf8').trim();
+// Stage directories are named /tmp/homelab-stage.<lock>.XXXXXX, <lock> naming the deploy lock
+// (state_dir) the sync held while it made one. A sync killed mid-upload (SIGKILL, power cut)
+// leaves its stage behind; the next one under the same lock removes it before making its own.
+// Holding that lock, no other live sync of it can be uploading, and a sync of another lock (another
+// state_dir on this host) names its stages otherwise. Only real directories (no symlink) the ssh
+// user owns are removed: /tmp is shared.
+const STAGE_SCRIPT = `lock=$1
+for d in /tmp/homelab-stage."$lock".*; do
+  [ -d "$d" ] && [ ! -L "$d" ] && [ -O "$d" ] || continue
+  rm -rf -- "$d" && printf 'removed %s\\n' "$d"
+done
+stage=$(mktemp -d "/tmp/homelab-stage.$lock.XXXXXX") || exit 1
+printf 'stage %s\\n' "$stage"`;
+
+/** The name the stages made under this host's deploy lock carry: a digest of its state_dir. */
+function stageLock(host: RemoteHost): string {
+  return createHash('sha256').update(host.stateDir).digest('hex').slice(0, 12);
+}
+
+/**
+ * A private staging directory for uploads, owned by the ssh user; first removes the stages
+ * syncs under the same lock left behind. Call only while holding the deploy lock.
+ */
+export async function makeStaging(r: Remote): Promise<{ dir: string; removed: string[] }> {
+  const lines = (await runScript(r, STAGE_SCRIPT, [stageLock(r.host)], false)).toString('utf8').trim().split('\n');
+  const dir = lines.find((l) => l.startsWith('stage '))?.slice('stage '.length) ?? '';
+  return { dir, removed: lines.filter((l) => l.startsWith('removed ')).map((l) => l.slice('removed '.length)) };
 }
 
 export async function removeDir(r: Remote, dir: string): Promise<void> {

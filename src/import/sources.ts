@@ -1,5 +1,5 @@
 // Reading the inputs of `homelab import` as their own programs read them: a LiteLLM config with
-// its `include:` files (yaml.safe_load, YAML 1.1), dotenv-style env files, JSONL, JSON. Pure: the
+// its `include:` files (yaml.safe_load, YAML 1.1), env files as systemd reads them, JSONL, JSON. Pure: the
 // caller hands over texts (and a function that returns an included file's text). Every value
 // keeps where it came from, so each report names file and line.
 import { LineCounter, parseDocument, type Document } from 'yaml';
@@ -96,27 +96,130 @@ export interface EnvVar {
   line: number;
 }
 
+/** One `KEY=VALUE` of an env file (value undefined: the line had no `=`), at the line it starts on. */
+interface EnvAssignment {
+  key: string;
+  value?: string;
+  line: number;
+  /** A # after a blank outside quotes: it reads like a comment, but systemd keeps it in the value. */
+  hasInlineHash?: boolean;
+}
+
+const ENV_BLANK = ' \t\n\r';
+const ENV_NEWLINE = '\n\r';
+/** What a backslash escapes inside double quotes (systemd's SHELL_NEED_ESCAPE); before anything else it stays. */
+const ENV_DQ_ESCAPED = '"\\`$';
+
+/** Where the trailing blanks of `text` + `c` begin (-1: none), given where those of `text` do. */
+function blankFrom(mark: number, text: string, c: string): number {
+  if (!ENV_BLANK.includes(c)) return -1;
+  return mark < 0 ? text.length : mark;
+}
+
 /**
- * KEY=VALUE files as systemd's EnvironmentFile and python-dotenv read them: `#` comments,
- * optional `export `, single or double quotes. A malformed line is reported, never fatal.
+ * The assignments of an env file as systemd's EnvironmentFile= reads them (systemd
+ * src/basic/env-file.c, parse_env_file_internal): a line starting with # or ; is a comment;
+ * blanks around the key and before the value are dropped; unquoted, trailing blanks are dropped,
+ * a backslash takes the next character as it is and a # is part of the value; in '…' everything
+ * is literal; in "…" a backslash escapes \\ " $ and ` only; quoted and unquoted pieces join; a
+ * backslash-newline joins lines, and quotes may span them.
+ */
+function envAssignments(text: string): EnvAssignment[] {
+  const out: EnvAssignment[] = [];
+  type State = 'preKey' | 'key' | 'preValue' | 'value' | 'valueEscape' | 'single' | 'double' | 'doubleEscape' | 'comment';
+  let state: State = 'preKey';
+  let key = '';
+  let value = '';
+  let line = 1;
+  let start = 1;
+  /** Where trailing blanks begin in the key / the unquoted value (-1: none). */
+  let keyBlank = -1;
+  let valueBlank = -1;
+  let hasInlineHash = false;
+  let previous = '';
+  /** End the assignment (and the line). */
+  const push = (hasValue: boolean) => {
+    const v = state === 'value' && valueBlank >= 0 ? value.slice(0, valueBlank) : value;
+    out.push({ key: keyBlank >= 0 ? key.slice(0, keyBlank) : key, ...(hasValue ? { value: v } : {}), line: start, ...(hasInlineHash ? { hasInlineHash } : {}) });
+    [key, value, hasInlineHash, state] = ['', '', false, 'preKey'];
+  };
+  for (const c of text) {
+    const isNewline = ENV_NEWLINE.includes(c);
+    if (c === '#' && (state === 'preValue' || state === 'value') && ' \t'.includes(previous)) hasInlineHash = true;
+    previous = c;
+    switch (state) {
+      case 'preKey':
+        if (c === '#' || c === ';') state = 'comment';
+        else if (!ENV_BLANK.includes(c)) [state, key, keyBlank, start] = ['key', c, -1, line];
+        break;
+      case 'key':
+        if (isNewline) push(false);
+        else if (c === '=') [state, valueBlank] = ['preValue', -1];
+        else [keyBlank, key] = [blankFrom(keyBlank, key, c), key + c];
+        break;
+      case 'preValue':
+        if (isNewline) push(true);
+        else if (c === "'") state = 'single';
+        else if (c === '"') state = 'double';
+        else if (c === '\\') state = 'valueEscape';
+        else if (!ENV_BLANK.includes(c)) [state, value] = ['value', value + c];
+        break;
+      case 'value':
+        if (isNewline) push(true);
+        else if (c === '\\') [state, valueBlank] = ['valueEscape', -1];
+        else [valueBlank, value] = [blankFrom(valueBlank, value, c), value + c];
+        break;
+      case 'valueEscape':
+        state = 'value';
+        if (!isNewline) value += c;
+        break;
+      case 'single':
+        if (c === "'") state = 'preValue';
+        else value += c;
+        break;
+      case 'double':
+        if (c === '"') state = 'preValue';
+        else if (c === '\\') state = 'doubleEscape';
+        else value += c;
+        break;
+      case 'doubleEscape':
+        state = 'double';
+        if (ENV_DQ_ESCAPED.includes(c)) value += c;
+        else if (c !== '\n') value += `\\${c}`;
+        break;
+      case 'comment':
+        if (isNewline) state = 'preKey';
+        break;
+    }
+    if (c === '\n') line++;
+  }
+  if (state === 'key') push(false);
+  else if (state !== 'preKey' && state !== 'comment') push(true);
+  return out;
+}
+
+/**
+ * KEY=VALUE files as systemd's EnvironmentFile= reads them (envAssignments), plus the `export `
+ * prefix a shell-style file carries. A line that is no assignment is reported, never fatal.
  */
 export function parseEnvFile(input: InputFile): { vars: Map<string, EnvVar>; diagnostics: Diagnostic[] } {
   const vars = new Map<string, EnvVar>();
   const diagnostics: Diagnostic[] = [];
-  input.text.split('\n').forEach((raw, i) => {
-    const line = raw.replace(/\r$/, '').trim();
-    if (!line || line.startsWith('#')) return;
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
-    if (!m) {
-      diagnostics.push(diagAt({ file: input.file, line: i + 1 }, { code: IMPORT_CODES.parse, message: 'not a KEY=VALUE line: ignored', hint: 'env files hold one KEY=VALUE a line' }));
-      return;
+  for (const a of envAssignments(input.text)) {
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)$/.exec(a.key);
+    if (!m || a.value === undefined) {
+      diagnostics.push(diagAt({ file: input.file, line: a.line }, { code: IMPORT_CODES.parse, message: 'not a KEY=VALUE line: ignored', hint: 'env files hold one KEY=VALUE a line' }));
+      continue;
     }
-    let value = m[2]!;
-    const q = value[0];
-    if ((q === '"' || q === "'") && value.lastIndexOf(q) > 0) value = value.slice(1, value.lastIndexOf(q));
-    else value = value.replace(/\s+#.*$/, '');
-    vars.set(m[1]!, { value, file: input.file, line: i + 1 });
-  });
+    if (a.hasInlineHash) {
+      diagnostics.push(diagAt({ file: input.file, line: a.line }, {
+        code: IMPORT_CODES.parse,
+        message: `${m[1]} is ${JSON.stringify(a.value)}: the # and what follows are part of the value, as systemd reads it (a comment starts only a line)`,
+        hint: 'put the comment on a line of its own, or quote the value if the # belongs to it',
+      }));
+    }
+    vars.set(m[1]!, { value: a.value, file: input.file, line: a.line });
+  }
   return { vars, diagnostics };
 }
 

@@ -3,9 +3,10 @@
 // flag is given, and `homelab smoke` against the stand-in gateway on 127.0.0.1.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyShipped, ROOT, runCli, tmpDir } from '../helpers.js';
+import { copyShipped, editYaml, ROOT, runCli, shippedTexts, tmpDir } from '../helpers.js';
 import { HERE } from './harness.js';
 import { freePort } from './sshd.js';
 
@@ -103,6 +104,24 @@ describe('homelab smoke', () => {
     expect(r.stderr).toContain('binds 127.0.0.1 on mini');
     expect(r.stderr).toContain('--gateway');
     expect(r.stdout).toBe('');
+  });
+
+  it('run on the gateway\'s own host, calls a localhost-bound gateway on loopback, not at the host\'s address', async () => {
+    // mini is this machine (its dns is our host name); its address 127.0.0.9 is loopback too, so a
+    // call to the address would stay on this machine, but nothing listens there: the stand-in
+    // gateway listens on 127.0.0.1 only, as a gateway bound to localhost does.
+    const gw = ['endpoints', 'ep_litellm_gateway_4000'];
+    const texts = editYaml(shippedTexts(), 'hosts.yaml', (d) => {
+      d.setIn(['hosts', 'mini', 'address'], '127.0.0.9');
+      d.setIn(['hosts', 'mini', 'dns'], hostname());
+    });
+    const dir = copyShipped(editYaml(texts, 'endpoints.yaml', (d) => {
+      d.setIn([...gw, 'bind'], 'localhost');
+      d.setIn([...gw, 'port'], Number(new URL(url).port));
+    }));
+    const r = await runCli(['smoke', 'mlx-gemma-3-27b-it-qat-4bit', '--format', 'json'], dir, { HOMELAB_GATEWAY_KEY: 'k' });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, gateway: url });
   });
 
   it('refuses a name that is not a handle (exit 2)', async () => {

@@ -118,6 +118,22 @@ describe('sync-gateway transaction faults (in-process transport)', () => {
     await expectBase();
   }, 40_000);
 
+  it('a signal during the rollback of a failure keeps the failure in the account, beside the interruption', async () => {
+    writeFileSync(join(h.state, 'hide'), `${NEW}\n`);
+    const abort = new AbortController();
+    // The check fails on its own; SIGTERM arrives as the rollback is asked for.
+    const hook: Hook = ({ argv }) => {
+      if (argv.includes('abort')) abort.abort('SIGTERM');
+    };
+    const r = await sync(withNewModel(), { verifyTimeoutMs: 2000, signal: abort.signal, hook });
+    rmSync(join(h.state, 'hide'));
+    expect(abort.signal.aborted).toBe(true);
+    expect(r.err).toBeInstanceOf(DeployInterrupted);
+    expect((r.err as DeployInterrupted).signalName).toBe('SIGTERM');
+    expect(r.err!.message).toMatch(new RegExp(`^mini: .*/v1/models lacks 1 of \\d+ names \\(${NEW}\\)\\.\\nInterrupted by SIGTERM after that failure: Rolled back: .* \\(verified\\)\\.$`));
+    await expectBase();
+  }, 40_000);
+
   it('a Ctrl-C that also kills the ssh in flight still rolls back over a new connection', async () => {
     writeFileSync(join(h.state, 'hang-once'), 'litellm-orch\n');
     const abort = new AbortController();
@@ -518,6 +534,33 @@ describe('the whole sync-gateway pipeline, in-process', () => {
     // Nothing reached the host: its router is the one it had.
     expect(router()).toBe(before);
     expect(lockHeld()).toBe(false);
+  }, 60_000);
+
+  it('run on the gateway\'s own host, verifies a localhost-bound gateway on loopback, not at the host\'s address', async () => {
+    // mini is this machine (its dns is our host name), at 127.0.0.9: loopback, so a call to the
+    // address stays here, but nothing listens on it; the stand-in gateway listens on 127.0.0.1 only.
+    const texts = editYaml(editYaml(readTexts(join(repo, 'registry')), 'hosts.yaml', (d) => {
+      d.setIn(['hosts', 'mini', 'address'], '127.0.0.9');
+      d.setIn(['hosts', 'mini', 'dns'], hostname());
+    }), 'endpoints.yaml', (d) => {
+      const id = Object.keys((d.toJS() as { endpoints: Record<string, unknown> }).endpoints).find((k) => k.startsWith('ep_litellm_gateway_'))!;
+      d.setIn(['endpoints', id, 'bind'], 'localhost');
+      d.deleteIn(['endpoints', id, 'lan']);
+    });
+    const selfRepo = copyShipped(texts);
+    const file = join(h.work, 'mlx-self.json');
+    writeFileSync(file, JSON.stringify(withNewModel()));
+    const said = { out: '', err: '' };
+    const code = await runSyncGateway(
+      {
+        registryDir: join(selfRepo, 'registry'), outDir: join(selfRepo, 'generated'), mlxRegistry: file, isPrune: false, isPlan: false, isOffline: false, isYes: true,
+        deploy: { verifyTimeoutMs: 4000, deadlineS: 60, restartTimeoutS: 10, pollMs: 100, transport: localTransport() },
+      },
+      { out: (t) => void (said.out += t), err: (t) => void (said.err += t), color: new Chalk({ level: 0 }), diagnostics: () => {}, confirm: async () => true },
+    ).catch((e: Error) => e.message);
+    expect(code, said.err).toBe(0);
+    expect(said.out).toContain('mini: deployed and verified.');
+    expect(await served(h)).toContain(NEW);
   }, 60_000);
 
   it('a local write that fails after a verified deploy says the host is done and how to catch up (exit 1)', async () => {

@@ -4,7 +4,7 @@
 // installed here. Fault scenarios: a gateway that fails its health check after the restart
 // (rollback), a connection cut mid-upload, a held lock, a missing secret, a no-op sync.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyShipped, editYaml, runCli } from '../helpers.js';
@@ -48,6 +48,13 @@ function startSync(mlx: unknown, timeoutS: number) {
 }
 
 const lastLines = (text: string, n: number) => text.trimEnd().split('\n').slice(-n);
+
+/** The scp a sync (process `pid`) runs, with the host directory it copies into, if one runs. */
+function scpOf(pid: number): { pid: number; stage: string } | undefined {
+  const ps = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout;
+  const m = /^\s*(\d+) scp .*:(\/tmp\/homelab-stage\.\S+)\/$/m.exec(ps);
+  return m ? { pid: Number(m[1]), stage: m[2]! } : undefined;
+}
 
 beforeAll(async () => {
   h = makeHost(await freePort());
@@ -260,4 +267,44 @@ describe('homelab sync-gateway over ssh', () => {
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stderr).toContain('keys agree');
   }, 60_000);
+  it('a sync SIGKILLed mid-upload leaves its stage in /tmp; the next sync, holding the lock, removes it and nothing else', async () => {
+    // The upload stalls (the connection stays open, nothing more is relayed) until the sync is killed.
+    const relay = `ProxyCommand=${process.execPath} ${join(HERE, 'cut-relay.mjs')} 127.0.0.1 ${sshd.port} 60000 15000`;
+    setSshOptions([...sshd.options, '-o', relay]);
+    const run = startSync(withNewModel(300), 8);
+    // The stage of the stalled upload: the directory the sync's scp copies into (its last argument).
+    let scp: { pid: number; stage: string } | undefined;
+    await until(() => (scp = scpOf(run.child.pid!)) !== undefined && existsSync(scp.stage), 30_000);
+    const { stage } = scp!;
+    // A sync that runs meanwhile is refused by the lock and leaves the live upload's stage alone.
+    const live = await sync(withNewModel(3));
+    expect(live.code).toBe(1);
+    expect(live.stderr).toContain('another sync holds the deploy lock');
+    expect(existsSync(stage)).toBe(true);
+    run.child.kill('SIGKILL');
+    await run.exited;
+    process.kill(scp!.pid, 'SIGKILL');
+    setSshOptions(sshd.options);
+    expect(existsSync(stage)).toBe(true);
+    // Not the sync's to remove: a stage named as another lock's (or an older homelab's) names
+    // theirs, one owned by another user, and a symlink named like the sync's own.
+    const other = mkdtempSync('/tmp/homelab-stage.');
+    const foreign = `${stage}x`;
+    mkdirSync(foreign);
+    chownSync(foreign, 65534, 65534);
+    const target = mkdtempSync(join(work, 'link-target-'));
+    const link = `${stage}y`;
+    symlinkSync(target, link);
+    try {
+      const r = await sync(withNewModel(3), ['--yes', '--break-lock']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`mini: removed ${stage}, the upload directory of a sync that stopped mid-upload`);
+      expect(existsSync(stage)).toBe(false);
+      for (const kept of [other, foreign, link, target]) expect(existsSync(kept), kept).toBe(true);
+      expect(await served()).toContain('mlx-devstral-small-2507-4bit-v2');
+      expect(existsSync(join(state, 'lock'))).toBe(false);
+    } finally {
+      for (const d of [other, foreign, link]) rmSync(d, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
