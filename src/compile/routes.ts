@@ -146,8 +146,10 @@ function distinctMembers(members: readonly string[]): [string, number][] {
 
 export function buildRouteModel(reg: Registry): RouteModel {
   const from = gatewayHost(reg);
-  // One base URL per endpoint (the same text baseUrl builds), not one string per target.
+  // Per endpoint, not per deployment (10,000 handles share a few dozen endpoints): one base URL
+  // string (the same text baseUrl builds) and one verdict on reachability.
   const urls = new Map<Endpoint, string>();
+  const whyUnreachable = new Map<Endpoint, string | undefined>();
   const reach: Reach = {
     url(ep) {
       let u = urls.get(ep);
@@ -155,7 +157,11 @@ export function buildRouteModel(reg: Registry): RouteModel {
       return u;
     },
     // Without a gateway nothing calls the backends yet: no host to judge reachability from.
-    unreachable: (ep) => (from === undefined ? undefined : unreachableFrom(reg, ep, from)),
+    unreachable(ep) {
+      if (from === undefined) return undefined;
+      if (!whyUnreachable.has(ep)) whyUnreachable.set(ep, unreachableFrom(reg, ep, from));
+      return whyUnreachable.get(ep);
+    },
   };
   const entries: GatewayEntry[] = [];
   const optillmId = reg.settings.optillm.endpoint;
