@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { surelyValid } from '../src/registry/quick-check.js';
 import type { Registry } from '../src/registry/load.js';
-import { EndpointSchema, HandleSchema, HostSchema, ModelSchema, REGISTRY_FILES, SettingsFileSchema } from '../src/registry/schema.js';
+import { EndpointSchema, HandlesFileSchema, HandleSchema, HostSchema, ModelSchema, REGISTRY_FILES, SettingsFileSchema } from '../src/registry/schema.js';
 import { load, readTexts, ROOT, shippedTexts } from './helpers.js';
 
 const SEED = process.env.HOMELAB_PROPERTY_SEED ? Number(process.env.HOMELAB_PROPERTY_SEED) : 20261123;
@@ -75,6 +75,50 @@ describe('surelyValid never says yes where zod says no', () => {
       expect(surelyValid(schema, value)).toBe(false);
     });
   }
+
+  // Values no parser hands over, but the promise is about every value: zod reads records as plain
+  // objects only (util.isPlainObject) and by Reflect.ownKeys (enumerable symbols too), and an
+  // array by index (a hole is undefined), where Object.keys and Array.prototype.every look past them.
+  class Params {
+    temperature = 1;
+  }
+  const withPassthrough = (passthrough: unknown) => ({ ...settings, gateway: { ...settings.gateway, passthrough } });
+  const symbolKeyed = { temperature: 1, [Symbol('s')]: 1 };
+  const sparse: string[] = [];
+  sparse[1] = 'mlx-x';
+  const hostile: [string, z.ZodType, unknown][] = [
+    ['a Date for a record', ModelSchema, { ...model, request_params: new Date(0) }],
+    ['a Map for a record', ModelSchema, { ...model, request_params: new Map([['temperature', 1]]) }],
+    ['a class instance for a record', ModelSchema, { ...model, request_params: new Params() }],
+    ['a record whose own constructor is a class', SettingsFileSchema, withPassthrough({ constructor: Date })],
+    ['an enumerable symbol key in a record', ModelSchema, { ...model, request_params: symbolKeyed }],
+    ['a hole in an array of names', HandleSchema, { handle: 'opt-x', members: sparse }],
+    ['a hole in the handle rows', HandlesFileSchema, [, { handle: 'mlx-x' }]],
+    ['-0 for a port', EndpointSchema, { service: 'x', kind: 'mlx', host: 'studio', port: -0, bind: '127.0.0.1' }],
+    ['a user name one character too long', EndpointSchema, { service: 'x', kind: 'mlx', host: 'studio', port: 8100, bind: '127.0.0.1', run: { user: 'a'.repeat(32), workdir: '/srv' } }],
+    ['an inherited unknown key in a strict object', ModelSchema, Object.assign(Object.create({ contex_length: 1 }), model)],
+  ];
+  for (const [name, schema, value] of hostile) {
+    it(name, () => {
+      expect(schema.safeParse(value).success).toBe(false);
+      expect(surelyValid(schema, value)).toBe(false);
+    });
+  }
+
+  it('a yes on odd but valid values is also a yes from zod', () => {
+    // zod's object takes any non-array object, inherited keys included; a null-prototype record is plain.
+    const nullProto = Object.assign(Object.create(null), { temperature: 1 });
+    const values: [z.ZodType, unknown][] = [
+      [ModelSchema, { ...model, request_params: nullProto }],
+      [ModelSchema, Object.assign(Object.create(model), {})],
+      [ModelSchema, { ...model, request_params: { temperature: -0 } }],
+      [ModelSchema, { ...model, request_params: Object.create({ inherited: 1 }) }],
+      [SettingsFileSchema, withPassthrough({ constructor: 'not a function' })],
+      [SettingsFileSchema, withPassthrough({ constructor: Object })],
+      [HandleSchema, { handle: 'x'.repeat(100_000) }],
+    ];
+    for (const [schema, value] of values) if (surelyValid(schema, value)) expect(schema.safeParse(value).success).toBe(true);
+  });
 
   it('on random edits of every shipped file (property)', () => {
     const values = fileValues(load(shippedTexts()));

@@ -36,6 +36,18 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * An object whose prototype is Object.prototype or null and whose `constructor` (what zod's
+ * isPlainObject judges by) is Object, absent or no function: narrower than zod's test, never wider.
+ */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (!isObject(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  const ctor = value.constructor;
+  return typeof ctor !== 'function' || ctor === Object;
+}
+
 /** One check of a string, number or array; undefined for a check this file does not know. */
 function checkPredicate(c: CheckDef): Predicate | undefined {
   // zod skips a check whose `when` says so; a check that may be skipped is not one to rely on.
@@ -111,15 +123,23 @@ function compileDef(def: Def, memo: Map<unknown, Predicate>): Predicate {
     }
     case 'array': {
       const element = compile(def.element, memo);
-      return withChecks(def, (v) => Array.isArray(v) && v.every((item) => element(item)));
+      // By index, as zod reads it: a hole is undefined there (every() would pass over it).
+      return withChecks(def, (v) => {
+        if (!Array.isArray(v)) return false;
+        for (let i = 0; i < v.length; i++) if (!element(v[i])) return false;
+        return true;
+      });
     }
     case 'record': {
       // A record keyed by an enum must hold every key (zod 4): not a shape this file answers for.
       if (defOf(def.keyType).type !== 'string') return NO;
       const key = compile(def.keyType, memo);
       const value = compile(def.valueType, memo);
+      // zod takes a record only as a plain object (util.isPlainObject) and reads every own
+      // enumerable key, symbols too (Reflect.ownKeys): a Date, a Map or a class instance is no
+      // record, and a symbol key fails a string key schema.
       return withChecks(def, (v) => {
-        if (!isObject(v)) return false;
+        if (!isPlainObject(v) || Object.getOwnPropertySymbols(v).some((s) => Object.prototype.propertyIsEnumerable.call(v, s))) return false;
         for (const k of Object.keys(v)) if (!key(k) || !value(v[k])) return false;
         return true;
       });
