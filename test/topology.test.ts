@@ -98,3 +98,64 @@ describe('docs/topology.md route graph', () => {
     expect(md).toContain(`| \`ov-m-${MERMAID.maxEdges - 1}-int4\` | handle |`);
   });
 });
+
+/** Mermaid's entity codes (#34; #quot;) as the characters it draws. */
+function decodeMermaid(text: string): string {
+  const named: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>' };
+  return text.replace(/#(\d+|[a-z]+);/g, (_, c: string) => (/^\d+$/.test(c) ? String.fromCodePoint(Number(c)) : named[c]!));
+}
+
+/** A markdown table row's cells, split at the pipes GFM splits at (not at `\|`). */
+function cells(row: string): string[] {
+  return row.replace(/^\||\|$/g, '').split(/(?<!\\)\|/).map((c) => c.trim());
+}
+
+describe('docs/topology.md with names from free text', () => {
+  // upstream (what the backend serves) and alias names (what old clients send) are any non-empty
+  // string: the schema and the rules leave them free, so they may hold what Mermaid and markdown read as syntax
+  const UPSTREAM = 'we"ird|up `tick` [x] --> <b>&amp; #quot; %% end';
+  const ALIAS = 'old"name|pipe`tick` {x} --> y';
+  function weird(): Texts {
+    const texts = readTexts(MINIMAL);
+    return {
+      ...texts,
+      'models.yaml': texts['models.yaml']!.replace('upstream: "yes"', `upstream: ${JSON.stringify(UPSTREAM)}`),
+      'settings.yaml': texts['settings.yaml']!.replace(
+        '  litellm_settings:',
+        // the second alias differs from a handle only where a Mermaid id cannot tell them apart
+        `  aliases:\n    ${JSON.stringify(ALIAS)}: ov-phi-3-5-mini-instruct-int4\n    ov_qwen2_5_1_5b_instruct_int4: opt-tiny-s\n  litellm_settings:`,
+      ),
+    };
+  }
+
+  it('every quoted Mermaid label holds its text as entity codes, nothing Mermaid reads as syntax', () => {
+    const md = topology(weird());
+    const [graph] = diagrams(md);
+    const labels = [...graph!.matchAll(/"([^"\n]*)"/g)].map((m) => m[1]!);
+    for (const line of graph!.split('\n')) expect(line.split('"').length % 2, line).toBe(1);
+    for (const l of labels) expect(l, l).not.toMatch(/[|<>`[\]{}]|#(?!\d+;)|&(?=#?\w+;)/);
+    const decoded = labels.map(decodeMermaid);
+    expect(decoded).toContain(UPSTREAM);
+    expect(decoded).toContain(`${ALIAS} (alias)`);
+  });
+
+  it('an alias has its own node, even where its name maps to the id of a handle', () => {
+    const [graph] = diagrams(topology(weird()));
+    const aliasNode = /^ {2}(\w+)\["ov_qwen2_5_1_5b_instruct_int4 \(alias\)"\]$/m.exec(graph!);
+    expect(aliasNode, graph).not.toBeNull();
+    const id = aliasNode![1]!;
+    expect(graph).toContain(`  gateway --> ${id}\n`);
+    expect(graph).toContain(`  ${id} -->|"alias"| n_opt_tiny_s`);
+    expect(graph).not.toMatch(new RegExp(`^ {2}${id} -->\\|"alias"\\| ${id}$`, 'm'));
+  });
+
+  it('table cells escape | and hold backticks in a longer code span', () => {
+    const md = topology(weird());
+    const rows = md.split('\n').filter((l) => l.startsWith('| `'));
+    for (const r of rows) expect(cells(r), r).toHaveLength(r.includes('| alias |') || r.includes('| handle |') || r.includes('| internal') ? 4 : 6);
+    const phi = rows.find((r) => r.startsWith('| `ov-phi'))!;
+    expect(cells(phi)[2]).toBe('``we"ird\\|up `tick` [x] --> <b>&amp; #quot; %% end``');
+    const alias = rows.find((r) => r.includes('| alias |') && r.includes('old'))!;
+    expect(cells(alias)[0]).toBe('``old"name\\|pipe`tick` {x} --> y``');
+  });
+});

@@ -10,6 +10,29 @@ function mermaidId(text: string): string {
   return text.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
+/**
+ * Text inside a quoted Mermaid label, as Mermaid's entity codes (#34; for ") wherever a character
+ * could end the label or be read as markup: upstream ids and alias names are free text. Mermaid
+ * decodes #<decimal>; in every label (mermaid's encodeEntities/decodeEntities); an & is coded only
+ * where it would start an HTML entity, so `moa&bon` stays readable.
+ */
+function label(text: string): string {
+  return text.replace(/&(?=#?\w+;)|[^\w .,:/@+=~&'()*!?$^-]/gu, (c) => `#${c.codePointAt(0)};`);
+}
+
+/** Free text as a markdown table cell's code span: a fence longer than any backtick run in it, and | escaped (GFM splits cells at every unescaped |, in code spans too). */
+function code(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${cell(text)}${pad}${fence}`;
+}
+
+/** Free text in a markdown table cell: no | that ends the cell, no line break that ends the row. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r\n?|\n/g, ' ');
+}
+
 /** Distinct values in first-seen order (most entries have one deployment: no Set for those). */
 function distinct(values: string[]): string {
   const unique = values.length < 2 ? values : [...new Set(values)];
@@ -69,7 +92,7 @@ function routeGraph(routes: RouteModel, aliases: [string, string][], lay: Layout
     const id = `n_${mermaidId(e.name)}`;
     if (!nodes.has(id)) {
       nodes.add(id);
-      const shape = e.role === 'handle' ? `["${e.name}"]` : `[/"${e.name} (internal)"/]`;
+      const shape = e.role === 'handle' ? `["${label(e.name)}"]` : `[/"${label(e.name)} (internal)"/]`;
       lines.push(`  ${id}${shape}`);
     }
     if (e.role === 'handle') edges.push(`  gateway --> ${id}`);
@@ -79,31 +102,34 @@ function routeGraph(routes: RouteModel, aliases: [string, string][], lay: Layout
         const b = `b_${mermaidId(`${t.host}_${t.port}`)}`;
         if (!nodes.has(b)) {
           nodes.add(b);
-          lines.push(`  ${b}[("${t.host}:${t.port}")]`);
+          lines.push(`  ${b}[("${label(t.host)}:${t.port}")]`);
         }
-        edges.push(`  ${id} -->|"${t.upstream}"| ${b}`);
+        edges.push(`  ${id} -->|"${label(t.upstream)}"| ${b}`);
       } else if (t.kind === 'optillm') {
         if (!nodes.has('optillm')) {
           nodes.add('optillm');
-          lines.push(`  optillm{{"OptiLLM ${t.host}:${t.port}"}}`);
+          lines.push(`  optillm{{"OptiLLM ${label(t.host)}:${t.port}"}}`);
         }
-        edges.push(`  ${id} -->|"${t.sent}"| optillm`);
+        edges.push(`  ${id} -->|"${label(t.sent)}"| optillm`);
       }
     }
   }
-  for (const [alias, target] of aliases) {
-    const id = `n_${mermaidId(alias)}`;
+  // An alias is any string. A kebab-case one is named like a gateway name (mermaidId is one-to-one
+  // on kebab-case, and gateway-alias refuses an alias that is a gateway name); any other by its
+  // place in the sorted list, as mermaidId maps "gpt.4o", "gpt_4o" and "gpt-4o" alike.
+  aliases.forEach(([alias, target], i) => {
+    const id = /^[a-z0-9-]+$/.test(alias) ? `n_${mermaidId(alias)}` : `alias_${i}`;
     if (!nodes.has(id)) {
       nodes.add(id);
-      lines.push(`  ${id}["${alias} (alias)"]`);
+      lines.push(`  ${id}["${label(alias)} (alias)"]`);
     }
     edges.push(`  gateway --> ${id}`);
     edges.push(`  ${id} -->|"alias"| n_${mermaidId(target)}`);
-  }
+  });
   // OptiLLM's call-backs, as its parser decides them: selector → internal entry.
   for (const e of routes.entries) {
     if (e.role === 'handle') continue;
-    edges.push(`  optillm -.->|"${e.name}"| n_${mermaidId(e.name)}`);
+    edges.push(`  optillm -.->|"${label(e.name)}"| n_${mermaidId(e.name)}`);
   }
   // The edges follow the nodes: their text joined as one piece is the same text as their lines.
   if (edges.size) lines.push(edges.join());
@@ -127,7 +153,7 @@ function serviceGraph(routes: RouteModel, lay: Layout): Graph {
       let service = services.get(key);
       if (!service) {
         const isOptillm = t.kind === 'optillm';
-        service = { id: isOptillm ? 'optillm' : `b_${mermaidId(`${t.host}_${t.port}`)}`, shape: isOptillm ? `{{"OptiLLM ${t.host}:${t.port}"}}` : `[("${t.host}:${t.port}")]`, names: 0, entry: -1 };
+        service = { id: isOptillm ? 'optillm' : `b_${mermaidId(`${t.host}_${t.port}`)}`, shape: isOptillm ? `{{"OptiLLM ${label(t.host)}:${t.port}"}}` : `[("${label(t.host)}:${t.port}")]`, names: 0, entry: -1 };
         services.set(key, service);
       }
       if (service.entry === entry) continue;
@@ -144,9 +170,9 @@ function serviceGraph(routes: RouteModel, lay: Layout): Graph {
 
 /** What a deployment calls, as the table's route cell shows it. */
 function routeCell(t: Target): string {
-  if (t.kind === 'optillm') return `OptiLLM \`${t.sent}\``;
-  if (t.kind === 'backend') return `\`${t.upstream}\``;
-  return `unresolved: ${t.reason}`;
+  if (t.kind === 'optillm') return `OptiLLM ${code(t.sent)}`;
+  if (t.kind === 'backend') return code(t.upstream);
+  return `unresolved: ${cell(t.reason)}`;
 }
 
 /** Where a deployment goes, as host:port ('—' when unresolved). */
@@ -170,14 +196,14 @@ export function emitTopology(reg: Registry, routes: RouteModel, lay: Layout): Ge
     // Most names have one deployment: its two cells directly, no arrays to build and dedupe.
     const [only, ...more] = e.deployments;
     const cells = only && !more.length ? `${routeCell(only.target)} | ${backendCell(only.target)}` : `${distinct(e.deployments.map((d) => routeCell(d.target)))} | ${distinct(e.deployments.map((d) => backendCell(d.target)))}`;
-    lines.push(`| \`${e.name}\` | ${kind} | ${cells} |`);
+    lines.push(`| ${code(e.name)} | ${kind} | ${cells} |`);
   }
   // Old names clients still send (gateway.aliases → model_group_alias): LiteLLM serves them too.
   const aliases = Object.entries(reg.settings.gateway.aliases ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
   for (const [alias, target] of aliases) {
     const deployments = routes.byName.get(target)?.deployments ?? [];
     const backends = deployments.map((d) => backendCell(d.target));
-    lines.push(`| \`${alias}\` | alias | \`${target}\` | ${distinct(backends.length ? backends : ['—'])} |`);
+    lines.push(`| ${code(alias)} | alias | ${code(target)} | ${distinct(backends.length ? backends : ['—'])} |`);
   }
   add('', '## Routes', '');
   const graph = routeGraph(routes, aliases, lay);
