@@ -159,3 +159,40 @@ describe('docs/topology.md with names from free text', () => {
     expect(cells(alias)[0]).toBe('``old"name\\|pipe`tick` {x} --> y``');
   });
 });
+
+describe('docs/topology.md with two OptiLLM servers', () => {
+  // An ensemble row names its OptiLLM endpoint: a mesh may run a second OptiLLM (another port or host).
+  function twoOptillms(texts: Texts = readTexts(MINIMAL)): Texts {
+    const second = ['  ep_optillm_4021:', '    service: optillm-b', '    kind: optillm', '    host: box', '    port: 4021', '    bind: 127.0.0.1', '    run: {user: llm, workdir: /srv/optillm-b}'];
+    const row = { handle: 'opt-tiny-b', endpoint: 'ep_optillm_4021', selector: { model: 'moa&bon-ens-tiny-b' }, members: ['ov-qwen2-5-1-5b-instruct-int4', 'ov-phi-3-5-mini-instruct-int4'] };
+    return {
+      ...texts,
+      'endpoints.yaml': `${texts['endpoints.yaml']!.trimEnd()}\n${second.join('\n')}\n`,
+      'handles.jsonl': `${texts['handles.jsonl']!.trimEnd()}\n${JSON.stringify(row)}\n`,
+    };
+  }
+
+  it('the graph of every route draws each OptiLLM, its handles and its call-backs', () => {
+    const [graph] = diagrams(topology(twoOptillms()));
+    expect(graph).toContain('optillm{{"OptiLLM box:4020"}}');
+    const b = /^ {2}(\w+)\{\{"OptiLLM box:4021"\}\}$/m.exec(graph!)?.[1];
+    expect(b, graph).toBeDefined();
+    expect(b).not.toBe('optillm');
+    expect(graph).toContain('  n_opt_tiny_s -->|"moa&bon-ens-tiny-s"| optillm\n');
+    expect(graph).toContain(`  n_opt_tiny_b -->|"moa&bon-ens-tiny-b"| ${b}\n`);
+    expect(graph).toContain('  optillm -.->|"ens-tiny-s"| n_ens_tiny_s');
+    expect(graph).toContain(`  ${b} -.->|"ens-tiny-b"| n_ens_tiny_b`);
+  });
+
+  it('the routes by service count each OptiLLM apart', () => {
+    const md = topology(twoOptillms(withModels(MERMAID.maxEdges)));
+    const [summary] = diagrams(md);
+    expect(md).toContain('Below are the routes by service');
+    const b = /gateway -->\|"1 name"\| (\w+)\{\{"OptiLLM box:4021"\}\}/.exec(summary!)?.[1];
+    expect(b, summary).toBeDefined();
+    expect(b).not.toBe('optillm');
+    expect(summary).toContain('  gateway -->|"1 name"| optillm{{"OptiLLM box:4020"}}');
+    expect(summary).toContain('  optillm -.->|"1 call-back"| gateway');
+    expect(summary).toContain(`  ${b} -.->|"1 call-back"| gateway`);
+  });
+});

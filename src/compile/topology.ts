@@ -79,8 +79,22 @@ function routeGraphEdges(routes: RouteModel, aliases: [string, string][]): numbe
   return edges;
 }
 
+/**
+ * The node of an OptiLLM server: `optillm` for settings.optillm's, another id for each other one
+ * (an ensemble row may name a second OptiLLM endpoint).
+ */
+function optillmNode(endpointId: string, main: string | undefined): string {
+  return endpointId === main ? 'optillm' : `optillm_${mermaidId(endpointId)}`;
+}
+
+/** The OptiLLM node that calls an internal entry back: its producing handle's OptiLLM (settings.optillm's when unresolved). */
+function callerOf(routes: RouteModel, e: RouteModel['entries'][number], main: string | undefined): string {
+  for (const d of routes.byName.get(e.handle)?.deployments ?? []) if (d.target.kind === 'optillm') return optillmNode(d.target.endpointId, main);
+  return 'optillm';
+}
+
 /** Every route: gateway → name → backend or OptiLLM, the aliases, and OptiLLM's call-backs to internal names. */
-function routeGraph(routes: RouteModel, aliases: [string, string][], lay: Layout): Graph {
+function routeGraph(routes: RouteModel, aliases: [string, string][], lay: Layout, mainOptillm: string | undefined): Graph {
   const edgeCount = routeGraphEdges(routes, aliases);
   if (edgeCount > MERMAID.maxEdges) return { text: '', edges: edgeCount };
   const lines = new Lines();
@@ -106,11 +120,12 @@ function routeGraph(routes: RouteModel, aliases: [string, string][], lay: Layout
         }
         edges.push(`  ${id} -->|"${label(t.upstream)}"| ${b}`);
       } else if (t.kind === 'optillm') {
-        if (!nodes.has('optillm')) {
-          nodes.add('optillm');
-          lines.push(`  optillm{{"OptiLLM ${label(t.host)}:${t.port}"}}`);
+        const o = optillmNode(t.endpointId, mainOptillm);
+        if (!nodes.has(o)) {
+          nodes.add(o);
+          lines.push(`  ${o}{{"OptiLLM ${label(t.host)}:${t.port}"}}`);
         }
-        edges.push(`  ${id} -->|"${label(t.sent)}"| optillm`);
+        edges.push(`  ${id} -->|"${label(t.sent)}"| ${o}`);
       }
     }
   }
@@ -129,7 +144,7 @@ function routeGraph(routes: RouteModel, aliases: [string, string][], lay: Layout
   // OptiLLM's call-backs, as its parser decides them: selector → internal entry.
   for (const e of routes.entries) {
     if (e.role === 'handle') continue;
-    edges.push(`  optillm -.->|"${label(e.name)}"| n_${mermaidId(e.name)}`);
+    edges.push(`  ${callerOf(routes, e, mainOptillm)} -.->|"${label(e.name)}"| n_${mermaidId(e.name)}`);
   }
   // The edges follow the nodes: their text joined as one piece is the same text as their lines.
   if (edges.size) lines.push(edges.join());
@@ -140,20 +155,24 @@ function routeGraph(routes: RouteModel, aliases: [string, string][], lay: Layout
  * The routes by service, for a mesh whose every route is more than Mermaid draws: how many gateway
  * names go to each backend and to OptiLLM, and how many OptiLLM calls back.
  */
-function serviceGraph(routes: RouteModel, lay: Layout): Graph {
+function serviceGraph(routes: RouteModel, lay: Layout, mainOptillm: string | undefined): Graph {
   // By host:port; `entry` is the last entry counted, so a name with several deployments on one service counts once.
   const services = new Map<string, { id: string; shape: string; names: number; entry: number }>();
-  let callBacks = 0;
+  // By OptiLLM node, in first-seen order.
+  const callBacks = new Map<string, number>();
   routes.entries.forEach((e, entry) => {
-    if (e.role !== 'handle') callBacks++;
+    if (e.role !== 'handle') {
+      const caller = callerOf(routes, e, mainOptillm);
+      callBacks.set(caller, (callBacks.get(caller) ?? 0) + 1);
+    }
     for (const d of e.deployments) {
       const t = d.target;
       if (t.kind !== 'backend' && t.kind !== 'optillm') continue;
-      const key = `${t.kind === 'optillm' ? 'optillm' : 'b'} ${t.host}:${t.port}`;
+      const key = t.kind === 'optillm' ? `optillm ${t.endpointId}` : `b ${t.host}:${t.port}`;
       let service = services.get(key);
       if (!service) {
         const isOptillm = t.kind === 'optillm';
-        service = { id: isOptillm ? 'optillm' : `b_${mermaidId(`${t.host}_${t.port}`)}`, shape: isOptillm ? `{{"OptiLLM ${label(t.host)}:${t.port}"}}` : `[("${label(t.host)}:${t.port}")]`, names: 0, entry: -1 };
+        service = { id: isOptillm ? optillmNode(t.endpointId, mainOptillm) : `b_${mermaidId(`${t.host}_${t.port}`)}`, shape: isOptillm ? `{{"OptiLLM ${label(t.host)}:${t.port}"}}` : `[("${label(t.host)}:${t.port}")]`, names: 0, entry: -1 };
         services.set(key, service);
       }
       if (service.entry === entry) continue;
@@ -164,7 +183,7 @@ function serviceGraph(routes: RouteModel, lay: Layout): Graph {
   const count = (n: number, word: string) => `${thousands(n)} ${word}${n === 1 ? '' : 's'}`;
   const lines = ['flowchart LR', `  clients([clients]) --> gateway[${lay.gatewayUnit}]`];
   for (const s of [...services.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) lines.push(`  gateway -->|"${count(s.names, 'name')}"| ${s.id}${s.shape}`);
-  if (callBacks) lines.push(`  optillm -.->|"${count(callBacks, 'call-back')}"| gateway`);
+  for (const [caller, n] of [...callBacks].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) lines.push(`  ${caller} -.->|"${count(n, 'call-back')}"| gateway`);
   return { text: lines.join('\n'), edges: lines.length - 1 };
 }
 
@@ -206,12 +225,13 @@ export function emitTopology(reg: Registry, routes: RouteModel, lay: Layout): Ge
     lines.push(`| ${code(alias)} | alias | ${code(target)} | ${distinct(backends.length ? backends : ['—'])} |`);
   }
   add('', '## Routes', '');
-  const graph = routeGraph(routes, aliases, lay);
+  const mainOptillm = reg.settings.optillm?.endpoint;
+  const graph = routeGraph(routes, aliases, lay, mainOptillm);
   if (fitsMermaid(graph)) {
     add('```mermaid', graph.text, '```');
   } else {
     // Too large for Mermaid: the routes by service, or (when even those are too many) no graph.
-    const summary = serviceGraph(routes, lay);
+    const summary = serviceGraph(routes, lay, mainOptillm);
     add(
       `The graph of every route has ${thousands(graph.edges)} edges, more than Mermaid draws with its defaults ` +
         `(${MERMAID.maxEdges} edges, ${thousands(MERMAID.maxTextSize)} characters): it would show only an error. ` +
