@@ -280,3 +280,31 @@ describe('a large ensemble costs once per distinct member', () => {
     expect(routes.entries.find((e) => e.name === 'ens-chat-balanced-m')!.deployments).toHaveLength(2);
   });
 });
+
+// ---- YAML anchors: one parsed object at several places ------------------------------------
+describe('a refused key under an anchored node is reported at every place the node appears', () => {
+  // js-yaml hands an alias over as the same object as its anchor: the sanitizer, which edits the
+  // parser's value in place, must still report the key at each place (as a copying walk did).
+  const withAliased = (body: string): Texts => ({
+    ...shipped,
+    'settings.yaml': shipped['settings.yaml']!.replace(/^gateway:\n/m, `gateway:\n  passthrough:\n${body}`),
+  });
+
+  it.each([
+    ['__proto__', 'registry-schema'],
+    ['<<', 'registry-parse'],
+  ])('%s', (key, code) => {
+    const texts = withAliased(`    guard-a: &x\n      "${key}": 1\n      k: v\n    guard-b: *x\n    guard-c: [*x]\n`);
+    const d = parseRegistry(texts, 'registry').diagnostics;
+    expect(d.map((x) => [x.code, x.pointer])).toEqual(
+      ['/gateway/passthrough/guard-a', '/gateway/passthrough/guard-b', '/gateway/passthrough/guard-c/0'].map((p) => [code, `${p}/${key === '<<' ? '<<' : key}`]),
+    );
+  });
+
+  it('a list longer than the limit under an alias: at each place, and nothing crashes', () => {
+    const long = `[${Array.from({ length: 1001 }, (_, i) => i).join(', ')}]`;
+    const texts = withAliased(`    guard-a: &x\n      items: ${long}\n    guard-b: *x\n`);
+    const d = parseRegistry(texts, 'registry').diagnostics;
+    expect(d.map((x) => x.pointer)).toEqual(['/gateway/passthrough/guard-a/items', '/gateway/passthrough/guard-b/items']);
+  });
+});

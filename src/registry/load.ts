@@ -51,6 +51,8 @@ interface Parsed {
   value: unknown;
   locate: Locator;
   diagnostics: Diagnostic[];
+  /** Read by js-yaml, which hands an alias over as its anchor's object: one object, several places. */
+  mayShare?: boolean;
 }
 
 /**
@@ -106,7 +108,7 @@ function parseYaml(file: string, text: string): Parsed {
         diagnostics: [{ code: 'registry-parse', severity: 'error', file, pointer: '', line, col, message: `not valid here: YAML aliases expand this file to more than ${MAX_EXPANDED_VALUES.toLocaleString('en')} values (nested anchors repeat their content each time they are used)`, hint: 'write the values out instead of nesting anchors and aliases' }],
       };
     }
-    return { value: value === undefined ? null : value, locate, diagnostics: [] };
+    return { value: value === undefined ? null : value, locate, diagnostics: [], mayShare: plain === undefined };
   } catch (err) {
     const e = err as YAMLException;
     const reason = e.reason ?? e.message;
@@ -271,7 +273,7 @@ export function parseRegistry(texts: Partial<Record<RegistryFileName, string>>, 
       diagnostics.push(...parsed.diagnostics);
       continue;
     }
-    const clean = sanitizeValue(parsed.value, spec.format === 'yaml');
+    const clean = sanitizeValue(parsed.value, spec.format === 'yaml', parsed.mayShare);
     // A key holding a control character also fails a key pattern: one diagnostic there, the cause.
     const sane = sanitizeDiagnostics(file, clean.issues, parsed.locate);
     const saneAt = new Set(sane.map((d) => d.pointer));

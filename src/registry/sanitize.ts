@@ -53,8 +53,11 @@ function pathOf(trail: Trail, last?: string | number): (string | number)[] {
 /**
  * `value` (a parser's fresh result, changed in place: no copy of a large registry) with
  * null-prototype records and without the keys it refuses, and the issues found on the way.
+ * `mayShare`: one object may sit at several places (a YAML alias). The first walk of it changes it,
+ * so a later place gets that walk's result and its issues again under its own path, as if the
+ * place held a copy.
  */
-export function sanitizeValue(value: unknown, isYaml: boolean): { value: unknown; issues: SanitizeIssue[] } {
+export function sanitizeValue(value: unknown, isYaml: boolean, mayShare = false): { value: unknown; issues: SanitizeIssue[] } {
   const issues: SanitizeIssue[] = [];
   const string = (text: string, trail: Trail, key?: string | number): void => {
     if (text.length > MAX_STRING) {
@@ -63,8 +66,27 @@ export function sanitizeValue(value: unknown, isYaml: boolean): { value: unknown
       issues.push({ code: 'registry-schema', path: pathOf(trail, key), message: `the string holds a control character (${describeControl(text)})`, hint: 'remove it: registry strings are single-line text without control characters' });
     }
   };
-  // Recursion only follows nesting (a few levels in any registry); a long array is a loop.
+  const seen = mayShare ? new Map<object, { result: unknown; from: number; to: number; depth: number }>() : undefined;
+  const depthOf = (trail: Trail) => {
+    let n = 0;
+    for (let t = trail; t; t = t.up) n++;
+    return n;
+  };
   const walk = (node: object, trail: Trail): unknown => {
+    if (!seen) return walkOnce(node, trail);
+    const known = seen.get(node);
+    if (known) {
+      const prefix = pathOf(trail);
+      for (let i = known.from; i < known.to; i++) issues.push({ ...issues[i]!, path: [...prefix, ...issues[i]!.path.slice(known.depth)] });
+      return known.result;
+    }
+    const from = issues.length;
+    const result = walkOnce(node, trail);
+    seen.set(node, { result, from, to: issues.length, depth: depthOf(trail) });
+    return result;
+  };
+  // Recursion only follows nesting (a few levels in any registry); a long array is a loop.
+  const walkOnce = (node: object, trail: Trail): unknown => {
     if (Array.isArray(node)) {
       if (trail !== undefined && node.length > MAX_ITEMS) {
         issues.push({ code: 'registry-schema', path: pathOf(trail), message: `the list has ${node.length.toLocaleString('en')} items: at most ${MAX_ITEMS}`, hint: 'no ensemble, argument list or storage list needs more; split it' });
