@@ -308,3 +308,13 @@ describe('a refused key under an anchored node is reported at every place the no
     expect(d.map((x) => x.pointer)).toEqual(['/gateway/passthrough/guard-a/items', '/gateway/passthrough/guard-b/items']);
   });
 });
+
+describe('a YAML node that holds itself (an alias inside its own anchor)', () => {
+  it('is refused as an endless expansion at its anchor, not as a stack overflow', () => {
+    const texts = { ...shipped, 'settings.yaml': shipped['settings.yaml']!.replace(/^gateway:\n/m, 'gateway:\n  passthrough:\n    loop: &l [*l]\n') };
+    const d = parseRegistry(texts, 'registry').diagnostics;
+    expect(d).toEqual([expect.objectContaining({ code: 'registry-parse', line: lineOf(texts['settings.yaml']!, 'loop: &l') })]);
+    expect(d[0]!.message).toMatch(/YAML aliases expand this file to more than/);
+    expect(d[0]!.message).not.toMatch(/call stack/);
+  });
+});

@@ -72,6 +72,8 @@ function expandedSize(value: unknown, memo = new Map<object, number>()): number 
   if (typeof value !== 'object' || value === null) return 1;
   const known = memo.get(value);
   if (known !== undefined) return known;
+  // Until counted, a node met again is inside itself (`&l [*l]`): endless, more than any limit.
+  memo.set(value, MAX_EXPANDED_VALUES + 1);
   let size = 1;
   if (Array.isArray(value)) {
     for (const child of value) {
