@@ -3,7 +3,7 @@
 // listed. Nothing outside --out is ever read, written or removed: every path is checked here,
 // independently of the rules (belt and braces), and a compile holds a lock on --out.
 import { closeSync, constants as FS, lstatSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { lstat, mkdir, open, readFile, realpath, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { readManifest, sha256, type GeneratedFile } from '../compile/index.js';
 import { MANIFEST_PATH } from '../compile/layout.js';
@@ -255,12 +255,35 @@ export interface LockOptions {
 }
 
 /**
+ * mkdir -p, each level once. Node 20's mkdir({ recursive: true }) retries for ever where mkdir
+ * answers ENOENT under a parent that exists (/proc, /sys): here that ENOENT is the answer.
+ */
+async function makeDirectory(dir: string): Promise<void> {
+  const once = async (): Promise<'made' | 'missing'> => {
+    try {
+      await mkdir(dir);
+      return 'made';
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return 'missing';
+      // Already there: fine when it is a directory (or a link to one), else mkdir's EEXIST.
+      if (code === 'EEXIST' && (await stat(dir).then((s) => s.isDirectory(), () => false))) return 'made';
+      throw err;
+    }
+  };
+  if ((await once()) === 'made') return;
+  const parent = dirname(dir);
+  if (parent !== dir) await makeDirectory(parent);
+  if ((await once()) === 'missing') throw Object.assign(new Error(`ENOENT: cannot create ${dir}`), { code: 'ENOENT' });
+}
+
+/**
  * Run `fn` holding the compile lock of `outDir` (a file created with O_EXCL holding our pid), so
  * two compiles into one directory never interleave. SIGINT/SIGTERM meanwhile remove the temp
  * files being written and the lock, then end the process with that signal.
  */
 export async function withCompileLock<T>(outDir: string, fn: () => Promise<T>, o: LockOptions = {}): Promise<T> {
-  await mkdir(outDir, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+  await makeDirectory(outDir).catch((err: NodeJS.ErrnoException) => {
     throw new UsageError(`cannot create the output directory ${outDir}: ${err.code ?? err.message}`);
   });
   const lock = join(await realpath(outDir), COMPILE_LOCK);

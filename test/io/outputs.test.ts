@@ -277,3 +277,20 @@ describe('a compile lock path homelab did not write', () => {
     expect(readdirSync(join(dir, 'generated')).sort()).toEqual([...before, COMPILE_LOCK].sort());
   });
 });
+
+describe('an --out that cannot be created', () => {
+  // Node 20's mkdir({ recursive: true }) retries for ever where mkdir says ENOENT under a parent
+  // that exists (/proc): compile must refuse such a directory, not spin.
+  it('under /proc: a usage error naming it, and the process ends', async () => {
+    const { execFile } = await import('node:child_process');
+    const dir = copyShipped();
+    const r = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((done) => {
+      const child = execFile(process.execPath, [join(ROOT, 'dist/cli/homelab.js'), 'compile', '--out', '/proc/homelab-no-such-dir'], { cwd: dir, timeout: 15_000, killSignal: 'SIGKILL', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1' } }, (_err, _stdout, stderr) =>
+        done({ code: child.exitCode, signal: child.signalCode, stderr }),
+      );
+    });
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^homelab: cannot create the output directory \/proc\/homelab-no-such-dir: ENOENT/m);
+  }, 20_000);
+});
