@@ -181,6 +181,11 @@ describe('import: pools, aliases, includes, guardrails, OpenVINO through env', (
     expect(reg.models['ov-llama-3-2-3b-instruct-fp16']).toMatchObject({ endpoint: 'ep_ov_server_9000', upstream: 'llama-3-2-3b-instruct-fp16', request_params: { max_tokens: 4096 } });
     expect(result.unsupported).toEqual([expect.objectContaining({ name: 'ov-mistral-7b-instruct-v0-3-fp16' })]);
     expect(result.unsupported[0]!.reason).toContain('OV_MISTRAL_7B_API_BASE');
+    // Its first line is `export NAME=…`: taken as a shell reads it, and reported, because a unit
+    // loading the file with EnvironmentFile= would never have had that variable (systemd drops it).
+    expect(reg.models['ov-llama-3-2-3b-instruct-fp16']!.upstream).toBe('llama-3-2-3b-instruct-fp16');
+    expect(result.diagnostics).toContainEqual(expect.objectContaining({ code: 'import-parse', severity: 'warning', line: 1, message: expect.stringContaining('OV_LLAMA_3_2_3B_INSTRUCT_FP16_MODEL is set with "export": systemd\'s EnvironmentFile= ignores this line') }));
+    expect(result.diagnostics.filter((d) => d.message.includes('"export"'))).toHaveLength(1);
   });
 });
 

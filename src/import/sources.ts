@@ -211,6 +211,16 @@ export function parseEnvFile(input: InputFile): { vars: Map<string, EnvVar>; dia
       diagnostics.push(diagAt({ file: input.file, line: a.line }, { code: IMPORT_CODES.parse, message: 'not a KEY=VALUE line: ignored', hint: 'env files hold one KEY=VALUE a line' }));
       continue;
     }
+    if (m[0] !== m[1]) {
+      // systemd takes `export NAME` as the key, not a variable name, and drops the line
+      // (src/basic/env-file.c); a shell or python-dotenv reads it. Which one loads the file is not
+      // in it: import takes the value and says where it would be lost.
+      diagnostics.push(diagAt({ file: input.file, line: a.line }, {
+        code: IMPORT_CODES.parse,
+        message: `${m[1]} is set with "export": systemd's EnvironmentFile= ignores this line, so a service that loads the file that way never had ${m[1]}`,
+        hint: `drop "export " if a unit loads this file; import took the value as a shell would`,
+      }));
+    }
     if (a.hasInlineHash) {
       diagnostics.push(diagAt({ file: input.file, line: a.line }, {
         code: IMPORT_CODES.parse,
