@@ -88,17 +88,20 @@ function withChecks(def: Def, isType: Predicate): Predicate {
   };
 }
 
-function compile(schema: unknown, memo: Map<unknown, Predicate>): Predicate {
-  const known = memo.get(schema);
+/** Each schema's predicate, compiled once: the file schemas share their parts (Name, Port, …). */
+const compiled = new WeakMap<object, Predicate>();
+
+function compile(schema: unknown): Predicate {
+  const known = compiled.get(schema as object);
   if (known) return known;
   // A schema that refers to itself is not used here; until compiled, it answers no.
-  memo.set(schema, NO);
-  const p = compileDef(defOf(schema), memo);
-  memo.set(schema, p);
+  compiled.set(schema as object, NO);
+  const p = compileDef(defOf(schema));
+  compiled.set(schema as object, p);
   return p;
 }
 
-function compileDef(def: Def, memo: Map<unknown, Predicate>): Predicate {
+function compileDef(def: Def): Predicate {
   switch (def.type) {
     case 'string':
       return withChecks(def, (v) => typeof v === 'string');
@@ -114,15 +117,15 @@ function compileDef(def: Def, memo: Map<unknown, Predicate>): Predicate {
       return withChecks(def, (v) => values.has(v));
     }
     case 'optional': {
-      const inner = compile(def.innerType, memo);
+      const inner = compile(def.innerType);
       return withChecks(def, (v) => v === undefined || inner(v));
     }
     case 'union': {
-      const options = (def.options as unknown[]).map((o) => compile(o, memo));
+      const options = (def.options as unknown[]).map((o) => compile(o));
       return withChecks(def, (v) => options.some((o) => o(v)));
     }
     case 'array': {
-      const element = compile(def.element, memo);
+      const element = compile(def.element);
       // By index, as zod reads it: a hole is undefined there (every() would pass over it).
       return withChecks(def, (v) => {
         if (!Array.isArray(v)) return false;
@@ -133,8 +136,8 @@ function compileDef(def: Def, memo: Map<unknown, Predicate>): Predicate {
     case 'record': {
       // A record keyed by an enum must hold every key (zod 4): not a shape this file answers for.
       if (defOf(def.keyType).type !== 'string') return NO;
-      const key = compile(def.keyType, memo);
-      const value = compile(def.valueType, memo);
+      const key = compile(def.keyType);
+      const value = compile(def.valueType);
       // zod takes a record only as a plain object (util.isPlainObject) and reads every own
       // enumerable key, symbols too (Reflect.ownKeys): a Date, a Map or a class instance is no
       // record, and a symbol key fails a string key schema.
@@ -147,7 +150,7 @@ function compileDef(def: Def, memo: Map<unknown, Predicate>): Predicate {
     case 'object': {
       const shape = Object.entries(def.shape as Record<string, unknown>).map(([k, s]) => {
         const isOptional = defOf(s).type === 'optional';
-        return { k, check: compile(s, memo), isOptional };
+        return { k, check: compile(s), isOptional };
       });
       const keys = new Set(shape.map((s) => s.k));
       const catchall = def.catchall === undefined ? 'strip' : defOf(def.catchall).type;
@@ -170,11 +173,7 @@ function compileDef(def: Def, memo: Map<unknown, Predicate>): Predicate {
   }
 }
 
-const compiled = new WeakMap<object, Predicate>();
-
 /** True only when zod would accept `value` against `schema` (false: ask zod). */
 export function surelyValid(schema: z.ZodType, value: unknown): boolean {
-  let p = compiled.get(schema);
-  if (!p) compiled.set(schema, (p = compile(schema, new Map())));
-  return p(value);
+  return compile(schema)(value);
 }
