@@ -87,6 +87,13 @@ function optillmNode(endpointId: string, main: string | undefined): string {
   return endpointId === main ? 'optillm' : `optillm_${mermaidId(endpointId)}`;
 }
 
+/** The node a deployment's target is drawn as: its backend's host:port, or its OptiLLM server. */
+function targetNode(t: Extract<Target, { kind: 'backend' | 'optillm' }>, main: string | undefined): { id: string; shape: string } {
+  return t.kind === 'optillm'
+    ? { id: optillmNode(t.endpointId, main), shape: `{{"OptiLLM ${label(t.host)}:${t.port}"}}` }
+    : { id: `b_${mermaidId(`${t.host}_${t.port}`)}`, shape: `[("${label(t.host)}:${t.port}")]` };
+}
+
 /** The OptiLLM node that calls an internal entry back: its producing handle's OptiLLM (settings.optillm's when unresolved). */
 function callerOf(routes: RouteModel, e: RouteModel['entries'][number], main: string | undefined): string {
   for (const d of routes.byName.get(e.handle)?.deployments ?? []) if (d.target.kind === 'optillm') return optillmNode(d.target.endpointId, main);
@@ -112,21 +119,13 @@ function routeGraph(routes: RouteModel, aliases: [string, string][], lay: Layout
     if (e.role === 'handle') edges.push(`  gateway --> ${id}`);
     for (const d of e.deployments) {
       const t = d.target;
-      if (t.kind === 'backend') {
-        const b = `b_${mermaidId(`${t.host}_${t.port}`)}`;
-        if (!nodes.has(b)) {
-          nodes.add(b);
-          lines.push(`  ${b}[("${label(t.host)}:${t.port}")]`);
-        }
-        edges.push(`  ${id} -->|"${label(t.upstream)}"| ${b}`);
-      } else if (t.kind === 'optillm') {
-        const o = optillmNode(t.endpointId, mainOptillm);
-        if (!nodes.has(o)) {
-          nodes.add(o);
-          lines.push(`  ${o}{{"OptiLLM ${label(t.host)}:${t.port}"}}`);
-        }
-        edges.push(`  ${id} -->|"${label(t.sent)}"| ${o}`);
+      if (t.kind !== 'backend' && t.kind !== 'optillm') continue;
+      const node = targetNode(t, mainOptillm);
+      if (!nodes.has(node.id)) {
+        nodes.add(node.id);
+        lines.push(`  ${node.id}${node.shape}`);
       }
+      edges.push(`  ${id} -->|"${label(t.kind === 'backend' ? t.upstream : t.sent)}"| ${node.id}`);
     }
   }
   // An alias is any string. A kebab-case one is named like a gateway name (mermaidId is one-to-one
@@ -171,8 +170,7 @@ function serviceGraph(routes: RouteModel, lay: Layout, mainOptillm: string | und
       const key = t.kind === 'optillm' ? `optillm ${t.endpointId}` : `b ${t.host}:${t.port}`;
       let service = services.get(key);
       if (!service) {
-        const isOptillm = t.kind === 'optillm';
-        service = { id: isOptillm ? optillmNode(t.endpointId, mainOptillm) : `b_${mermaidId(`${t.host}_${t.port}`)}`, shape: isOptillm ? `{{"OptiLLM ${label(t.host)}:${t.port}"}}` : `[("${label(t.host)}:${t.port}")]`, names: 0, entry: -1 };
+        service = { ...targetNode(t, mainOptillm), names: 0, entry: -1 };
         services.set(key, service);
       }
       if (service.entry === entry) continue;
