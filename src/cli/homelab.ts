@@ -49,15 +49,10 @@ function loadFast(): { run: typeof runFast; saveCache: () => void } {
 }
 
 async function fastPath(command: FastCommand): Promise<Recorded | undefined> {
-  if (writes(command)) {
-    const { run, saveCache } = loadFast();
-    const result = await run(command);
-    saveCache();
-    return result;
-  }
   const memoDir = fileURLToPath(new URL('../.cache/results/', import.meta.url));
   const inputs = [command.options.registry, command.options.out];
-  const digest = process.env.HOMELAB_NO_CACHE ? undefined : inputDigest(__HOMELAB_BUILD__, command, inputs);
+  // compile writes: it is never replayed, nor remembered.
+  const digest = process.env.HOMELAB_NO_CACHE || writes(command) ? undefined : inputDigest(__HOMELAB_BUILD__, command, inputs);
   const memo = digest && recall(memoDir, command, digest);
   if (memo) return memo;
   const { run, saveCache } = loadFast();
