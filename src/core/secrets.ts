@@ -112,6 +112,9 @@ export function secretAssignments(text: string): { index: number; name: string; 
   // spans a line break (a match starting on the '\n' before a line finds what `^` finds), so
   // only the lines holding such a word are read: at 10,000 handles router.yaml has 130,000
   // `name: value` pairs, and one line in eight names a key (max_output_tokens names none).
+  // The same line comes back thousands of times (`      api_key: none` once per router.yaml
+  // entry): each distinct line is read once, its hits kept relative to its start.
+  const lines = new Map<string, LineHit[]>();
   let done = -1;
   for (const word of text.matchAll(/(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD)(?![A-Za-z0-9])/gi)) {
     if (word.index! < done) continue;
@@ -120,13 +123,28 @@ export function secretAssignments(text: string): { index: number; name: string; 
     const lineEnd = next < 0 ? text.length : next;
     done = lineEnd;
     const line = text.slice(lineStart, lineEnd);
-    for (const m of line.matchAll(/(^|[\s"'])(-{0,2}[A-Za-z_][A-Za-z0-9_-]*)(=|: )"?([^\s"']+)/gm)) {
-      if (/^\s*(?:#|<!--)/.test(line.slice(0, m.index! + 1))) continue; // a comment
-      const name = m[2]!.replace(/^-+/, '');
-      const value = m[4]!;
-      if (!isSecretName(name) || isReference(value)) continue;
-      hits.push({ index: lineStart + m.index! + m[1]!.length, name, value });
-    }
+    let found = lines.get(line);
+    if (!found) lines.set(line, (found = lineAssignments(line)));
+    for (const h of found) hits.push({ index: lineStart + h.offset, name: h.name, value: h.value });
+  }
+  return hits;
+}
+
+interface LineHit {
+  offset: number;
+  name: string;
+  value: string;
+}
+
+/** The secret-named assignments of one line, at their offsets in it. */
+function lineAssignments(line: string): LineHit[] {
+  const hits: LineHit[] = [];
+  for (const m of line.matchAll(/(^|[\s"'])(-{0,2}[A-Za-z_][A-Za-z0-9_-]*)(=|: )"?([^\s"']+)/gm)) {
+    if (/^\s*(?:#|<!--)/.test(line.slice(0, m.index! + 1))) continue; // a comment
+    const name = m[2]!.replace(/^-+/, '');
+    const value = m[4]!;
+    if (!isSecretName(name) || isReference(value)) continue;
+    hits.push({ offset: m.index! + m[1]!.length, name, value });
   }
   return hits;
 }

@@ -4,6 +4,7 @@ import { parseRegistry } from '../../src/registry/load.js';
 import { validateRegistry } from '../../src/validate/index.js';
 import { lineOf, shippedTexts } from '../helpers.js';
 import { set } from './edits.js';
+import { secretAssignments } from '../../src/core/secrets.js';
 
 ruleTable('secret-literal', [
   {
@@ -111,4 +112,15 @@ it('a value compile would write from the registry is blamed on the registry, not
   // A key pasted into a file on disk (compile would not write it) is the hand edit.
   const pasted = onDisk((p, t) => (p.endsWith('env.local') ? `${t}OPENAI_API_KEY=hunter2\n` : t)).filter((x) => x.code === 'secret-literal');
   expect(pasted[0]!.hint).toContain('hand edit');
+});
+
+it('a secret-named line that comes back (one per router.yaml entry) is named at every place it appears', () => {
+  // secretAssignments reads each distinct line once: the hits of a repeated line must still land
+  // on each copy's own offset, and a reference on the same kind of line must still be skipped.
+  const line = '      api_key: hunter2';
+  const text = `a: 1\n${line}\nb: 2\n${line}\n      api_key: os.environ/X\n${line}`;
+  const hits = secretAssignments(text);
+  const starts = [...text.matchAll(/api_key: hunter2/g)].map((m) => m.index);
+  expect(hits.map((h) => h.index)).toEqual(starts);
+  expect(hits.every((h) => h.name === 'api_key' && h.value === 'hunter2')).toBe(true);
 });
