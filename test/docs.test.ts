@@ -62,6 +62,31 @@ describe('docs/registry.md', () => {
     const prefixes = ENDPOINT_KINDS.map((k) => KINDS[k].handlePrefix).filter((p): p is string => p !== null);
     expect(prefixes.filter((p) => !kinds.includes(`\`${p}\``))).toEqual([]);
   });
+
+  it('names every key of every registry file (schemas/*.schema.json) in a code span', () => {
+    // The words of every `code span` (`deploy.root`, `lan.approved`, `agents.<name>.model` name
+    // deploy, root, lan, approved, agents, model): a key the schemas accept and the page never
+    // names is a key a newcomer can only learn from the source.
+    const doc = read(join(ROOT, 'docs/registry.md'));
+    const words = new Set([...doc.matchAll(/`([^`\n]+)`/g)].flatMap((m) => m[1]!.split(/[^A-Za-z0-9_-]+/)));
+    const keys = new Map<string, string>();
+    const walk = (node: unknown, at: string): void => {
+      if (Array.isArray(node)) return node.forEach((n) => walk(n, at));
+      if (typeof node !== 'object' || node === null) return;
+      for (const [k, v] of Object.entries(node)) {
+        if (k === 'properties') for (const [name, sub] of Object.entries(v as object)) {
+          keys.set(name, `${at}/${name}`);
+          walk(sub, `${at}/${name}`);
+        }
+        else walk(v, at);
+      }
+    };
+    const schemas = readdirSync(join(ROOT, 'schemas')).filter((f) => f.endsWith('.schema.json'));
+    expect(schemas.length).toBeGreaterThanOrEqual(6);
+    for (const f of schemas) walk(JSON.parse(read(join(ROOT, 'schemas', f))), f);
+    expect(keys.size).toBeGreaterThan(80);
+    expect([...keys].filter(([name]) => !words.has(name)).map(([, where]) => where)).toEqual([]);
+  });
 });
 
 describe('docs/commands.md', () => {
