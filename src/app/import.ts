@@ -111,10 +111,16 @@ function refuseOverwritingInputs(out: string, names: string[], read: { path: str
       return undefined;
     }
   };
-  const inputs = new Map(read.map((r) => [id(r.path), r]));
+  // By device and inode (a path may name an input through a link); a file gone since has no id.
+  const inputs = new Map<string, { path: string; what: string }>();
+  for (const r of read) {
+    const key = id(r.path);
+    if (key !== undefined) inputs.set(key, r);
+  }
   for (const name of names) {
-    const hit = inputs.get(id(join(out, name)));
-    if (hit && id(join(out, name))) throw new UsageError(`--out ${out} would overwrite ${displayPath(hit.path)}, read as ${hit.what}; write the registry to another directory (--out DIR)`);
+    const key = id(join(out, name));
+    const hit = key === undefined ? undefined : inputs.get(key);
+    if (hit) throw new UsageError(`--out ${out} would overwrite ${displayPath(hit.path)}, read as ${hit.what}; write the registry to another directory (--out DIR)`);
   }
 }
 
