@@ -60,13 +60,12 @@ function searchTools(reg: Registry, lay: Layout): SearchTool[] {
   const live = Object.keys(reg.settings.search).sort().flatMap((name) => {
     const tool = reg.settings.search[name]!;
     const ep = reg.endpoints[tool.endpoint];
-    return ep && isActive(ep) && !unreachableFrom(reg, ep, lay.gatewayHost) ? [{ name, tool, url: serviceUrl(reg, ep, lay.gatewayHost) }] : [];
+    return ep && isActive(ep) && !unreachableFrom(reg, ep, lay.gatewayHost) ? [{ name, tool, url: serviceUrl(reg, ep, lay.gatewayHost), short: searchStem(name, true) }] : [];
   });
   const shortUses = new Map<string, number>();
-  for (const t of live) shortUses.set(searchStem(t.name, true), (shortUses.get(searchStem(t.name, true)) ?? 0) + 1);
+  for (const t of live) shortUses.set(t.short, (shortUses.get(t.short) ?? 0) + 1);
   const used = new Set<string>();
-  return live.map((t) => {
-    const short = searchStem(t.name, true);
+  return live.map(({ short, ...t }) => {
     const stem = shortUses.get(short) === 1 ? short : searchStem(t.name, false);
     let variable = `${stem}_API_BASE`;
     for (let n = 2; used.has(variable); n++) variable = `${stem}_${n}_API_BASE`;
