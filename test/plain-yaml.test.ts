@@ -1,15 +1,18 @@
-// readPlainYaml is a shortcut past js-yaml for the plainest registry texts: whatever it accepts
-// must read exactly as js-yaml (YAML 1.2 core schema) reads it, and whatever js-yaml refuses it
-// must decline, so that js-yaml reports the error as before.
+// readPlainYaml is a shortcut past js-yaml and the sanitizing walk for the plainest registry texts:
+// whatever it accepts must read exactly as js-yaml (YAML 1.2 core schema) reads it after the walk
+// (null-prototype records), with nothing for the walk to report; whatever js-yaml refuses or the
+// walk reports it must decline, so that those report the error as before.
 import fc from 'fast-check';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { readPlainYaml } from '../src/registry/plain-yaml.js';
+import { MAX_STRING, sanitizeValue, type SanitizeIssue } from '../src/registry/sanitize.js';
 import { shippedTexts } from './helpers.js';
 
-function jsYaml(text: string): { value: unknown } | { error: true } {
+/** js-yaml's value after the sanitizing walk, and what the walk reported: the loader's other path. */
+function jsYaml(text: string): { value: unknown; issues: SanitizeIssue[] } | { error: true } {
   try {
-    return { value: load(text, { schema: CORE_SCHEMA, json: false }) };
+    return sanitizeValue(load(text, { schema: CORE_SCHEMA, json: false }), true, true);
   } catch {
     return { error: true };
   }
@@ -49,7 +52,7 @@ describe('readPlainYaml', () => {
         const plain = readPlainYaml(text);
         if (plain === undefined) return;
         accepted++;
-        expect(jsYaml(text)).toStrictEqual({ value: plain });
+        expect(jsYaml(text)).toStrictEqual({ value: plain, issues: [] });
       }),
       { numRuns: 4000 },
     );
@@ -61,7 +64,7 @@ describe('readPlainYaml', () => {
     const texts = shippedTexts();
     for (const name of ['models.yaml', 'endpoints.yaml'] as const) {
       const plain = readPlainYaml(texts[name]!);
-      if (plain !== undefined) expect(plain).toStrictEqual(jsYaml(texts[name]!).value);
+      if (plain !== undefined) expect(jsYaml(texts[name]!)).toStrictEqual({ value: plain, issues: [] });
     }
   });
 
@@ -70,7 +73,7 @@ describe('readPlainYaml', () => {
     const text = ['models:', ...rows.flat()].join('\n') + '\n';
     const plain = readPlainYaml(text);
     expect(plain).toBeDefined();
-    expect(plain).toStrictEqual(jsYaml(text).value);
+    expect(jsYaml(text)).toStrictEqual({ value: plain, issues: [] });
     expect((plain as { models: Record<string, { context_length: unknown }> }).models['mlx-model-3-4bit']!.context_length).toBe(131072);
   });
 
@@ -81,5 +84,17 @@ describe('readPlainYaml', () => {
     expect(readPlainYaml('a:\n\tb: 1\n')).toBeUndefined();
     expect(readPlainYaml('a: 1\n  b: 2\n')).toBeUndefined();
     expect(readPlainYaml('')).toBeUndefined();
+  });
+
+  it('declines what the sanitizing walk reports, and gives no record a prototype', () => {
+    // A string over MAX_STRING is the walk's to report, with its path.
+    const long = `a: ${'x'.repeat(MAX_STRING + 1)}\n`;
+    expect(readPlainYaml(long)).toBeUndefined();
+    expect(jsYaml(long)).toMatchObject({ issues: [{ path: ['a'] }] });
+    expect(readPlainYaml(`a: ${'x'.repeat(MAX_STRING - 3)}\n`)).toBeDefined();
+    const value = readPlainYaml('constructor:\n  toString: x\n') as Record<string, Record<string, unknown>>;
+    expect(Object.getPrototypeOf(value)).toBeNull();
+    expect(Object.getPrototypeOf(value.constructor)).toBeNull();
+    expect(value.constructor!.hasOwnProperty).toBeUndefined();
   });
 });

@@ -53,6 +53,8 @@ interface Parsed {
   diagnostics: Diagnostic[];
   /** Read by js-yaml, which hands an alias over as its anchor's object: one object, several places. */
   mayShare?: boolean;
+  /** Read by the plain reader, whose value is already what the sanitizing walk makes of it. */
+  isSane?: boolean;
 }
 
 /**
@@ -110,7 +112,7 @@ function parseYaml(file: string, text: string): Parsed {
         diagnostics: [{ code: 'registry-parse', severity: 'error', file, pointer: '', line, col, message: `not valid here: YAML aliases expand this file to more than ${MAX_EXPANDED_VALUES.toLocaleString('en')} values (nested anchors repeat their content each time they are used)`, hint: 'write the values out instead of nesting anchors and aliases' }],
       };
     }
-    return { value: value === undefined ? null : value, locate, diagnostics: [], mayShare: plain === undefined };
+    return { value: value === undefined ? null : value, locate, diagnostics: [], mayShare: plain === undefined, isSane: plain !== undefined };
   } catch (err) {
     const e = err as YAMLException;
     const reason = e.reason ?? e.message;
@@ -275,7 +277,7 @@ export function parseRegistry(texts: Partial<Record<RegistryFileName, string>>, 
       diagnostics.push(...parsed.diagnostics);
       continue;
     }
-    const clean = sanitizeValue(parsed.value, spec.format === 'yaml', parsed.mayShare);
+    const clean = parsed.isSane ? { value: parsed.value, issues: [] } : sanitizeValue(parsed.value, spec.format === 'yaml', parsed.mayShare);
     // A key holding a control character also fails a key pattern: one diagnostic there, the cause.
     const sane = sanitizeDiagnostics(file, clean.issues, parsed.locate);
     const saneAt = new Set(sane.map((d) => d.pointer));

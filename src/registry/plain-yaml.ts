@@ -5,6 +5,10 @@
 // scalar, a tab, a duplicated key, a key without a value, non-ASCII) makes this reader decline,
 // and the caller reads the file with js-yaml as before: for what it accepts, the value is the
 // one js-yaml (YAML 1.2 core schema) builds, as test/plain-yaml.test.ts checks on random texts.
+// It is also already what the sanitizing walk (sanitize.ts) makes of that value: null-prototype
+// records, and nothing the walk refuses (a control character, `__proto__`, `<<` or a string over
+// MAX_STRING make it decline), so the loader skips the walk for it.
+import { MAX_STRING } from './sanitize.js';
 
 /** Plain scalars the core schema reads as null or a boolean; the only non-strings LINE's words can be. */
 const NOT_STRING = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
@@ -26,10 +30,18 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 const isKeyChar = (c: number) => isLetter(c) || isDigit(c) || c === 46 || c === 45; // . -
 const isValueChar = (c: number) => isKeyChar(c) || c === 47 || c === 64 || c === 43; // / @ +
 
-/** The value js-yaml would read from `text`, or undefined when the text is not of this plain form. */
+/** A mapping as the sanitizing walk leaves it: no prototype, so no name can reach one of its members. */
+function record(): Record<string, unknown> {
+  return Object.setPrototypeOf({}, null) as Record<string, unknown>;
+}
+
+/**
+ * The value js-yaml would read from `text` after the sanitizing walk, or undefined when the text
+ * is not of this plain form.
+ */
 export function readPlainYaml(text: string): Record<string, unknown> | undefined {
   if (NOT_PLAIN_TEXT.test(text)) return undefined;
-  const root: Record<string, unknown> = {};
+  const root = record();
   const stack: Open[] = [];
   /** A key whose value is the mapping on the next lines. */
   let pending: { parent: Open; key: string } | undefined;
@@ -39,6 +51,8 @@ export function readPlainYaml(text: string): Record<string, unknown> | undefined
     let end = text.indexOf('\n', i);
     if (end < 0) end = n;
     const lineStart = i;
+    // No key or value longer than the walk allows (a line holds both).
+    if (end - lineStart > MAX_STRING) return undefined;
     while (i < end && text.charCodeAt(i) === 32) i++;
     const indent = i - lineStart;
     // Blank lines and whole-line comments say nothing.
@@ -75,7 +89,7 @@ export function readPlainYaml(text: string): Record<string, unknown> | undefined
     if (pending) {
       // The first line of a nested mapping sets its indentation, deeper than its key's.
       if (indent <= pending.parent.indent) return undefined;
-      open = { indent, map: {} };
+      open = { indent, map: record() };
       pending.parent.map[pending.key] = open.map;
       stack.push(open);
       pending = undefined;
