@@ -158,6 +158,24 @@ describe('docs/topology.md with names from free text', () => {
     const alias = rows.find((r) => r.includes('| alias |') && r.includes('old'))!;
     expect(cells(alias)[0]).toBe('``old"name\\|pipe`tick` {x} --> y``');
   });
+
+  it('a | alone is escaped too, in a code span and in plain text; a plain name is one code span', () => {
+    const texts = readTexts(MINIMAL);
+    const md = topology({
+      ...texts,
+      'models.yaml': texts['models.yaml']!.replace('upstream: qwen2-5-1-5b-instruct-int4', 'upstream: "pipe|only"'),
+      // A name no model has: its row is unresolved, and the reason quotes the name as plain text.
+      'handles.jsonl': `${texts['handles.jsonl']!.trimEnd()}\n{"handle":"bad|name"}\n`,
+    });
+    const rows = md.split('\n').filter((l) => l.startsWith('| `'));
+    for (const r of rows) expect(cells(r), r).toHaveLength(r.includes('| handle |') || r.includes('| internal') ? 4 : 6);
+    const qwen = rows.find((r) => r.startsWith('| `ov-qwen'))!;
+    expect(cells(qwen)[0]).toBe('`ov-qwen2-5-1-5b-instruct-int4`');
+    expect(cells(qwen)[2]).toBe('`pipe\\|only`');
+    const bad = rows.find((r) => r.startsWith('| `bad'))!;
+    expect(cells(bad)[0]).toBe('`bad\\|name`');
+    expect(cells(bad)[2]).toBe('unresolved: no model "bad\\|name" in models.yaml');
+  });
 });
 
 describe('docs/topology.md with two OptiLLM servers', () => {

@@ -20,8 +20,15 @@ function label(text: string): string {
   return text.replace(/&(?=#?\w+;)|[^\w .,:/@+=~&'()*!?$^-]/gu, (c) => `#${c.codePointAt(0)};`);
 }
 
+/** What code() must fence or escape: a backtick, a | or a line break. */
+const CELL_SPECIAL = /[`|\r\n]/;
+/** What cell() must escape. */
+const CELL_BREAKING = /[|\r\n]/;
+
 /** Free text as a markdown table cell's code span: a fence longer than any backtick run in it, and | escaped (GFM splits cells at every unescaped |, in code spans too). */
 function code(text: string): string {
+  // Nearly every cell is a plain name: one fence, nothing to escape (the same text as below).
+  if (!CELL_SPECIAL.test(text)) return `\`${text}\``;
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
@@ -30,6 +37,7 @@ function code(text: string): string {
 
 /** Free text in a markdown table cell: no | that ends the cell, no line break that ends the row. */
 function cell(text: string): string {
+  if (!CELL_BREAKING.test(text)) return text;
   return text.replace(/\|/g, '\\|').replace(/\r\n?|\n/g, ' ');
 }
 
@@ -150,15 +158,28 @@ function routeGraph(routes: RouteModel, aliases: [string, string][], lay: Layout
   return { text: lines.join(), edges: edgeCount };
 }
 
+/** A node of the graph by service: a backend's host:port or an OptiLLM server. */
+interface Service {
+  id: string;
+  shape: string;
+  /** How many gateway names reach it. */
+  names: number;
+  /** The last entry counted (a name with several deployments on one service counts once). */
+  entry: number;
+}
+
 /**
  * The routes by service, for a mesh whose every route is more than Mermaid draws: how many gateway
  * names go to each backend and to OptiLLM, and how many OptiLLM calls back.
  */
 function serviceGraph(routes: RouteModel, lay: Layout, mainOptillm: string | undefined): Graph {
-  // By host:port; `entry` is the last entry counted, so a name with several deployments on one service counts once.
-  const services = new Map<string, { id: string; shape: string; names: number; entry: number }>();
+  // By host:port, or by endpoint for an OptiLLM server.
+  const services = new Map<string, Service>();
   // By OptiLLM node, in first-seen order.
   const callBacks = new Map<string, number>();
+  // A target's service by its endpoint (whose host and port it copies), found by key once per
+  // endpoint: 17,000 deployments at 10,000 handles share a few dozen endpoints.
+  const byEndpoint = { backend: new Map<string, Service>(), optillm: new Map<string, Service>() };
   routes.entries.forEach((e, entry) => {
     if (e.role !== 'handle') {
       const caller = callerOf(routes, e, mainOptillm);
@@ -167,11 +188,15 @@ function serviceGraph(routes: RouteModel, lay: Layout, mainOptillm: string | und
     for (const d of e.deployments) {
       const t = d.target;
       if (t.kind !== 'backend' && t.kind !== 'optillm') continue;
-      const key = t.kind === 'optillm' ? `optillm ${t.endpointId}` : `b ${t.host}:${t.port}`;
-      let service = services.get(key);
+      let service = byEndpoint[t.kind].get(t.endpointId);
       if (!service) {
-        service = { ...targetNode(t, mainOptillm), names: 0, entry: -1 };
-        services.set(key, service);
+        const key = t.kind === 'optillm' ? `optillm ${t.endpointId}` : `b ${t.host}:${t.port}`;
+        service = services.get(key);
+        if (!service) {
+          service = { ...targetNode(t, mainOptillm), names: 0, entry: -1 };
+          services.set(key, service);
+        }
+        byEndpoint[t.kind].set(t.endpointId, service);
       }
       if (service.entry === entry) continue;
       service.entry = entry;
