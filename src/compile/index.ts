@@ -8,7 +8,7 @@ import { layout, type Layout } from './layout.js';
 import { emitLitellmRouter } from './litellm-router.js';
 import { emitMcpRegistry } from './mcp-registry.js';
 import { emitOptillmProxy } from './optillm-proxy.js';
-import { fill, renderJson, type GeneratedFile } from './render.js';
+import { contentBytes, fill, renderJson, type GeneratedFile } from './render.js';
 import { buildRouteModel, type RouteModel } from './routes.js';
 import { emitSystemdUnits } from './systemd-units.js';
 import { emitTopology } from './topology.js';
@@ -30,8 +30,8 @@ export interface ManifestEntry {
  */
 export const MANIFEST_GENERATOR = 'homelab';
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+export function sha256(content: string | Uint8Array): string {
+  return createHash('sha256').update(content).digest('hex');
 }
 
 function emitManifest(files: GeneratedFile[], lay: Layout): GeneratedFile {
@@ -41,7 +41,7 @@ function emitManifest(files: GeneratedFile[], lay: Layout): GeneratedFile {
     ...(f.install ? { install: f.install } : {}),
     ...(f.unit ? { unit: f.unit } : {}),
     ...(f.mode ? { mode: f.mode } : {}),
-    sha256: sha256(f.content),
+    sha256: sha256(contentBytes(f)),
   }));
   return fill(lay.manifest, renderJson({ generator: MANIFEST_GENERATOR, files: entries }));
 }

@@ -11,6 +11,18 @@ export interface GeneratedFile extends OutputEntry {
   content: string;
 }
 
+/**
+ * A file's content as UTF-8, encoded once: the manifest hashes these bytes and compile writes
+ * them (router.yaml of 10,000 handles is 5 MB to encode, ~12 ms each time on Node 20).
+ */
+export function contentBytes(file: GeneratedFile): Buffer {
+  let bytes = encoded.get(file);
+  if (!bytes) encoded.set(file, (bytes = Buffer.from(file.content, 'utf8')));
+  return bytes;
+}
+
+const encoded = new WeakMap<GeneratedFile, Buffer>();
+
 /** An entry of the layout filled with what an emitter rendered. */
 export function fill(entry: OutputEntry, content: string): GeneratedFile {
   return { ...entry, content };

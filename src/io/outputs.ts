@@ -7,7 +7,7 @@ import { lstat, mkdir, open, readFile, realpath, rename, rm, stat } from 'node:f
 import { dirname, join, posix } from 'node:path';
 import { readManifest, sha256, type GeneratedFile } from '../compile/index.js';
 import { MANIFEST_PATH } from '../compile/layout.js';
-import type { GeneratedState } from '../compile/render.js';
+import { contentBytes, type GeneratedState } from '../compile/render.js';
 import { displayPath } from '../registry/read.js';
 import { InternalError, UsageError } from '../core/errors.js';
 
@@ -125,7 +125,7 @@ export interface WriteHooks {
   afterTempWrite?: (tmp: string) => Promise<void>;
 }
 
-export async function writeFileAtomic(path: string, content: string, mode = 0o644, hooks: WriteHooks = {}): Promise<void> {
+export async function writeFileAtomic(path: string, content: string | Uint8Array, mode = 0o644, hooks: WriteHooks = {}): Promise<void> {
   const tmp = join(dirname(path), `.${Date.now().toString(36)}-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
   try {
     await mkdir(dirname(path), { recursive: true });
@@ -177,7 +177,7 @@ export async function writeOutputs(outDir: string, files: readonly GeneratedFile
       report.unchanged++;
       continue;
     }
-    await writeFileAtomic(join(outDir, f.path), f.content, 0o644, hooks);
+    await writeFileAtomic(join(outDir, f.path), contentBytes(f), 0o644, hooks);
     report.written.push(f.path);
   }
   const produced = new Set(files.map((f) => f.path));
