@@ -93,7 +93,7 @@ function modelTarget(reg: Registry, modelId: string, reach: Reach): Target {
   }
   const unreachable = reach.unreachable(ep);
   if (unreachable) return { kind: 'missing', name: modelId, reason: `endpoint ${model.endpoint} of model "${modelId}": ${unreachable}` };
-  return {
+  const target: Extract<Target, { kind: 'backend' }> = {
     kind: 'backend',
     modelId,
     endpointId: model.endpoint,
@@ -103,8 +103,10 @@ function modelTarget(reg: Registry, modelId: string, reach: Reach): Target {
     port: ep.port,
     contextLength: model.context_length,
     maxOutputTokens: model.max_output_tokens,
-    ...(model.request_params ? { requestParams: model.request_params } : {}),
   };
+  // Set, not spread in: a spread is a runtime call for each of 17,000 deployments at 10,000 handles.
+  if (model.request_params) target.requestParams = model.request_params;
+  return target;
 }
 
 function optillmTarget(reg: Registry, endpointId: string, sent: string, reach: Reach): Target {
