@@ -2,11 +2,11 @@
 // every command line it takes, the output, exit code and files written equal those of the
 // commander program (dist/cli/main.js); whatever it declines goes to that program; and the
 // result memo never replays a result for inputs that changed since, nor stands in for a compile.
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFast } from '../src/cli/fast.js';
-import { BIN, MAIN, copyShipped, editHandles, editYaml, runCli, runScript, shippedTexts } from './helpers.js';
+import { BIN, MAIN, copyShipped, editHandles, editYaml, readTree, runCli, runScript, shippedTexts } from './helpers.js';
 
 const NO_MEMO = { HOMELAB_NO_CACHE: '1' };
 
@@ -84,15 +84,6 @@ describe('the bin and the commander program agree', () => {
   });
 });
 
-/** Every file under dir, relative path → content. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (e.isFile()) out[join(e.parentPath, e.name).slice(dir.length + 1)] = readFileSync(join(e.parentPath, e.name), 'utf8');
-  }
-  return out;
-}
-
 describe('compile through the bin and through the commander program', () => {
   const broken = editYaml(shippedTexts(), 'settings.yaml', (d) => d.setIn(['optillm', 'direct_prefix'], 'router'));
 
@@ -103,7 +94,8 @@ describe('compile through the bin and through the commander program', () => {
     expect(viaMain.stdout).toMatch(/^15 written, 0 removed, 0 unchanged\.$/m);
     // The memo never stands in for a compile: with it on, the bin writes every file.
     expect(await runCli(['compile', '--out', 'fresh'], b)).toEqual(viaMain);
-    expect(tree(join(b, 'fresh'))).toEqual(tree(join(a, 'fresh')));
+    expect(readTree(join(b, 'fresh'))).toEqual(readTree(join(a, 'fresh')));
+    expect(Object.keys(readTree(join(a, 'fresh')))).toHaveLength(15);
     // A second compile finds every file up to date, both ways.
     const again = await runScript(MAIN, ['compile', '--out', 'fresh'], a);
     expect(again.stdout).toMatch(/^0 written, 0 removed, 15 unchanged\.$/m);
@@ -111,7 +103,7 @@ describe('compile through the bin and through the commander program', () => {
     // Inputs as they were before the first compile: a replayed '15 written' would write nothing.
     rmSync(join(b, 'fresh'), { recursive: true });
     expect(await runCli(['compile', '--out', 'fresh'], b)).toEqual(viaMain);
-    expect(tree(join(b, 'fresh'))).toEqual(tree(join(a, 'fresh')));
+    expect(readTree(join(b, 'fresh'))).toEqual(readTree(join(a, 'fresh')));
   });
 
   it('refuses a broken registry the same way, writing nothing', async () => {
@@ -121,7 +113,7 @@ describe('compile through the bin and through the commander program', () => {
     expect(viaMain.stderr).toContain('compile: nothing written');
     expect(await runCli(['compile', '--out', 'fresh'], b)).toEqual(viaMain);
     // (--out is created to hold compile's lock, and left empty)
-    expect(existsSync(join(b, 'fresh')) ? Object.keys(tree(join(b, 'fresh'))) : []).toEqual([]);
+    expect(existsSync(join(b, 'fresh')) ? Object.keys(readTree(join(b, 'fresh'))) : []).toEqual([]);
   });
 
   it('reports a thrown error the way main.ts does (an --out that is a file)', async () => {

@@ -1,7 +1,7 @@
 // Test helpers: load registries from fixtures or edited copies of the shipped one, spawn the
 // built CLI the way a user runs it.
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
@@ -18,6 +18,15 @@ export const BIN = join(ROOT, 'dist/cli/homelab.js');
 export const MAIN = join(ROOT, 'dist/cli/main.js');
 
 export type Texts = Partial<Record<RegistryFileName, string>>;
+
+/** Every file under `dir`, by its path relative to `dir`, with its text. */
+export function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (e.isFile()) out[join(e.parentPath, e.name).slice(dir.length + 1)] = readFileSync(join(e.parentPath, e.name), 'utf8');
+  }
+  return out;
+}
 
 export function readTexts(dir: string): Texts {
   const texts: Texts = {};

@@ -3,7 +3,7 @@
 // there are errors. Mutations: values of every type, deleted, renamed and duplicated keys,
 // odd and unicode strings, huge numbers, raw text damage.
 import fc from 'fast-check';
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -13,7 +13,7 @@ import { parseRegistry, type RegistryFileName } from '../src/registry/load.js';
 import { REGISTRY_FILES } from '../src/registry/schema.js';
 import { hasErrors, type Diagnostic } from '../src/core/diagnostic.js';
 import { validateRegistry } from '../src/validate/index.js';
-import { ROOT, shippedTexts, tmpDir, type Texts } from './helpers.js';
+import { readTree, ROOT, shippedTexts, tmpDir, type Texts } from './helpers.js';
 
 const RUNS = Number(process.env.HOMELAB_PROPERTY_RUNS ?? 2000);
 // 2000 cases take about 40 s on an idle 2-core machine and several times that when it is shared:
@@ -169,7 +169,7 @@ describe('property: random damage to the shipped registry', () => {
     const out = tmpDir('homelab-prop-');
     const reg = join(out, 'registry');
     const gen = join(out, 'generated');
-    const snapshot = () => Object.fromEntries(readdirSync(gen, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => [join(e.parentPath, e.name), readFileSync(join(e.parentPath, e.name), 'utf8')]));
+    const snapshot = () => readTree(gen);
     beforeAll(() => {
       vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
       vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
