@@ -7,6 +7,7 @@ import { portStanding } from '../registry/ledger.js';
 import { toPointer, type Diagnostic } from '../core/diagnostic.js';
 import { parseRegistry, type Registry, type RegistryFileName } from '../registry/load.js';
 import { checkLedger } from '../validate/index.js';
+import { byString } from '../core/order.js';
 
 export interface LockPlan {
   added: { host: string; port: number; service: string }[];
@@ -30,7 +31,7 @@ function seqAt(doc: ReturnType<typeof parseDocument>, key: string): YAMLSeq {
 export function planLock(reg: Registry): LockPlan {
   const plan: LockPlan = { added: [], reserved: [], refused: [], text: reg.sources['ports.lock.yaml'].text, registry: reg };
   const isAdded = (host: string, port: number, service: string) => plan.added.some((p) => p.host === host && p.port === port && p.service === service);
-  for (const [id, ep] of Object.entries(reg.endpoints).sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [id, ep] of Object.entries(reg.endpoints).sort(byString(([id]) => id))) {
     const standing = portStanding(reg.ports, ep);
     if (standing.isCurrent || isAdded(ep.host, ep.port, ep.service)) continue;
     const pointer = toPointer(['endpoints', id, 'port']);

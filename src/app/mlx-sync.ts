@@ -10,6 +10,7 @@ import type { Endpoint, MlxRegistry, Model } from '../registry/schema.js';
 import { pathClass } from '../compile/mesh.js';
 import { MLX_TEAM } from '../core/ports.js';
 import { CALL_PARAMS } from '../compile/litellm-router.js';
+import { byString } from '../core/order.js';
 
 export interface MlxSyncOptions {
   isPrune: boolean;
@@ -139,7 +140,7 @@ function mlxHost(reg: Registry, served: readonly StudioModel[]): string | undefi
 
 const LIMIT_KEYS = ['upstream', 'source_path', 'cache_path', 'context_length', 'max_output_tokens'] as const;
 
-const paramsText = (p: Model['request_params']): string => (p ? JSON.stringify(Object.fromEntries(Object.entries(p).sort(([a], [b]) => (a < b ? -1 : 1)))) : '(none)');
+const paramsText = (p: Model['request_params']): string => (p ? JSON.stringify(Object.fromEntries(Object.entries(p).sort(byString(([k]) => k)))) : '(none)');
 
 export function syncMlxRegistry(reg: Registry, mlx: MlxRegistry, opts: MlxSyncOptions): MlxSyncResult {
   const studio = readStudioModels(mlx);
@@ -159,7 +160,7 @@ export function syncMlxRegistry(reg: Registry, mlx: MlxRegistry, opts: MlxSyncOp
   const template = Object.values(reg.endpoints).find((ep) => ep.kind === 'mlx' && ep.host === host && isActive(ep));
   const epByPort = new Map(Object.entries(reg.endpoints).filter(([, ep]) => ep.kind === 'mlx' && ep.host === host).map(([id, ep]) => [ep.port, id]));
 
-  for (const m of [...studio.served].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+  for (const m of [...studio.served].sort(byString((served) => served.id))) {
     const id = m.id;
     if (!host) {
       report.refused.push({ id, reason: 'no host of hosts.yaml holds its source_path and no MLX endpoint exists yet' });

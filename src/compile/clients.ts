@@ -8,6 +8,7 @@ import { mcpLaunch, mcpServers } from './mcp-registry.js';
 import { baseUrl, gatewayEndpoint } from './mesh.js';
 import { fill, renderJson, type GeneratedFile } from './render.js';
 import { isSecretName } from '../core/secrets.js';
+import { byString } from '../core/order.js';
 
 /** The gateway's OpenAI-compatible base URL as a LAN client sees it. */
 export function gatewayClientUrl(reg: Registry): string | undefined {
@@ -56,7 +57,7 @@ export function emitTinyagentsAgent(reg: Registry, lay: Layout): GeneratedFile |
     const env = Object.fromEntries(vars.map((v) => [v, `\${input:${tinyagentsInputId(v)}}`]));
     return { type: 'stdio', command: launch.command, args: launch.args, ...(vars.length ? { env } : {}) };
   });
-  const inputList = [...inputs].sort(([a], [b]) => (a < b ? -1 : 1)).map(([v, users]) => ({
+  const inputList = [...inputs].sort(byString(([v]) => v)).map(([v, users]) => ({
     type: 'promptString',
     id: tinyagentsInputId(v),
     description: `${v} for the MCP server${users.length === 1 ? '' : 's'} ${users.join(', ')} (empty: read from the environment variable ${v})`,

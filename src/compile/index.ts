@@ -12,6 +12,7 @@ import { contentBytes, fill, renderJson, type GeneratedFile } from './render.js'
 import { buildRouteModel, type RouteModel } from './routes.js';
 import { emitSystemdUnits } from './systemd-units.js';
 import { emitTopology } from './topology.js';
+import { byString } from '../core/order.js';
 
 export type { GeneratedFile } from './render.js';
 
@@ -57,7 +58,7 @@ export function compileAll(reg: Registry, routes: RouteModel = buildRouteModel(r
     emitMcpClients(reg, lay),
     ...[emitTinyagentsAgent(reg, lay)].filter((f): f is GeneratedFile => f !== undefined),
     emitTopology(reg, routes, lay),
-  ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  ].sort(byString((f) => f.path));
   return [...files, emitManifest(files, lay)];
 }
 

@@ -6,6 +6,7 @@ import type { Registry } from '../registry/load.js';
 import type { Host } from '../registry/schema.js';
 import { gatewayEndpoint, homeDir, openWebuiEndpoint, optillmEndpoint, sortedEndpoints, unitName } from './mesh.js';
 import { kindFacts } from '../kinds/index.js';
+import { byString } from '../core/order.js';
 
 /** What a file is, by the program that reads it (the readers and rules that care ask by role, not by path). */
 export type OutputRole =
@@ -144,5 +145,5 @@ export function layout(reg: Registry): Layout {
 export function layoutEntries(lay: Layout): OutputEntry[] {
   const single = [lay.router, lay.envLocal, lay.selectorEnv, lay.proxyConfig, lay.mcpRegistry, lay.openWebuiEnv, lay.tinyagentsEnv, lay.mcpClients, lay.tinyagentsAgent, lay.topology];
   const entries = [...single.filter((e): e is OutputEntry => e !== undefined), ...Object.values(lay.units), ...Object.values(lay.runtimeEnvs)];
-  return [...entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), lay.manifest];
+  return [...entries.sort(byString((e) => e.path)), lay.manifest];
 }

@@ -7,6 +7,7 @@ import { SECRET } from '../core/secrets.js';
 import { isActive, selectorVar, serviceUrl, unreachableFrom } from './mesh.js';
 import { fill, renderYaml, sortKeys, type GeneratedFile } from './render.js';
 import type { Deployment, GatewayEntry, RouteModel, Target } from './routes.js';
+import { byString } from '../core/order.js';
 
 /**
  * litellm_params that say how LiteLLM calls a deployment, not what it sends the backend
@@ -231,7 +232,7 @@ export function routerConfig(reg: Registry, routes: RouteModel, lay: Layout = la
     }
   }
   // Stable order: by name; a group's deployments keep their member order (the sort is stable).
-  model_list.sort((a, b) => (a.model_name === b.model_name ? 0 : (a.model_name as string) < (b.model_name as string) ? -1 : 1));
+  model_list.sort(byString((e) => e.model_name as string));
   const search_tools = searchTools(reg, lay).map(({ name, tool, variable }) => ({
     search_tool_name: name,
     litellm_params: {

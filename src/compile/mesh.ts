@@ -3,6 +3,7 @@
 import type { Registry } from '../registry/load.js';
 import { kindFacts } from '../kinds/index.js';
 import type { Endpoint, Host } from '../registry/schema.js';
+import { byString } from '../core/order.js';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -158,5 +159,5 @@ export function selectorVar(handle: string): string {
 export function sortedEndpoints(reg: Registry, isOnlyActive = false): [string, Endpoint][] {
   return Object.entries(reg.endpoints)
     .filter(([, ep]) => !isOnlyActive || isActive(ep))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    .sort(byString(([name]) => name));
 }

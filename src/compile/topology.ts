@@ -5,6 +5,7 @@ import { fill, Lines, renderMarkdown, type GeneratedFile } from './render.js';
 import { sortedEndpoints } from './mesh.js';
 import type { Layout } from './layout.js';
 import type { RouteModel, Target } from './routes.js';
+import { byString } from '../core/order.js';
 
 function mermaidId(text: string): string {
   return text.replace(/[^A-Za-z0-9_]/g, '_');
@@ -205,8 +206,8 @@ function serviceGraph(routes: RouteModel, lay: Layout, mainOptillm: string | und
   });
   const count = (n: number, word: string) => `${thousands(n)} ${word}${n === 1 ? '' : 's'}`;
   const lines = ['flowchart LR', `  clients([clients]) --> gateway[${lay.gatewayUnit}]`];
-  for (const s of [...services.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) lines.push(`  gateway -->|"${count(s.names, 'name')}"| ${s.id}${s.shape}`);
-  for (const [caller, n] of [...callBacks].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) lines.push(`  ${caller} -.->|"${count(n, 'call-back')}"| gateway`);
+  for (const s of [...services.values()].sort(byString((s) => s.id))) lines.push(`  gateway -->|"${count(s.names, 'name')}"| ${s.id}${s.shape}`);
+  for (const [caller, n] of [...callBacks].sort(byString(([caller]) => caller))) lines.push(`  ${caller} -.->|"${count(n, 'call-back')}"| gateway`);
   return { text: lines.join('\n'), edges: lines.length - 1 };
 }
 
@@ -241,7 +242,7 @@ export function emitTopology(reg: Registry, routes: RouteModel, lay: Layout): Ge
     lines.push(`| ${code(e.name)} | ${kind} | ${cells} |`);
   }
   // Old names clients still send (gateway.aliases → model_group_alias): LiteLLM serves them too.
-  const aliases = Object.entries(reg.settings.gateway.aliases ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  const aliases = Object.entries(reg.settings.gateway.aliases ?? {}).sort(byString(([old]) => old));
   for (const [alias, target] of aliases) {
     const deployments = routes.byName.get(target)?.deployments ?? [];
     const backends = deployments.map((d) => backendCell(d.target));

@@ -1,5 +1,6 @@
 // Diagnostics are data: every check returns them, nothing throws for bad input.
 import type { Code } from './codes.js';
+import { compareStrings } from './order.js';
 
 /** `accepted`: a warning that settings.yaml `accept` covers (shown, never failing). */
 export type Severity = 'error' | 'warning' | 'accepted';
@@ -41,14 +42,13 @@ export function parsePointer(pointer: string): string[] {
 }
 
 function compare(a: Diagnostic, b: Diagnostic): number {
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  const la = a.line ?? 0;
-  const lb = b.line ?? 0;
-  if (la !== lb) return la - lb;
-  if (a.code !== b.code) return a.code < b.code ? -1 : 1;
-  if (a.pointer !== b.pointer) return a.pointer < b.pointer ? -1 : 1;
-  if (a.message !== b.message) return a.message < b.message ? -1 : 1;
-  return 0;
+  return (
+    compareStrings(a.file, b.file) ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    compareStrings(a.code, b.code) ||
+    compareStrings(a.pointer, b.pointer) ||
+    compareStrings(a.message, b.message)
+  );
 }
 
 /** De-duplicate and sort by file → line → code → pointer (Spectral's order). */

@@ -10,6 +10,7 @@ import { INSTALL_MODE } from '../compile/layout.js';
 import type { Registry } from '../registry/load.js';
 import { kindFacts } from '../kinds/index.js';
 import { findSecrets, mayHoldSecret } from '../core/secrets.js';
+import { compareStrings } from '../core/order.js';
 
 export interface FileChange {
   path: string;
@@ -37,7 +38,7 @@ export interface DeployPlan {
 export function unitOrder(reg: Registry): string[] {
   return Object.values(reg.endpoints)
     .filter(isActive)
-    .sort((a, b) => kindFacts(a.kind).restartRank - kindFacts(b.kind).restartRank || (a.service < b.service ? -1 : 1))
+    .sort((a, b) => kindFacts(a.kind).restartRank - kindFacts(b.kind).restartRank || compareStrings(a.service, b.service))
     .map(unitName);
 }
 

@@ -20,6 +20,7 @@ import { IMPORT_CODES } from '../core/codes.js';
 import { isKebab, isLoopbackAddress, kebab, splitApiBase, targetOf, type Target } from './targets.js';
 import { findSecrets } from '../core/secrets.js';
 import { MLX_EXPERIMENTAL, MLX_TEAM } from '../core/ports.js';
+import { byString, compareStrings } from '../core/order.js';
 
 export interface ImportInputs {
   router: InputFile;
@@ -243,7 +244,7 @@ export function importMesh(inputs: ImportInputs): ImportResult {
     else pools.push(name);
   }
   const valid = (id: string, b: Backend) => isKebab(id) && id.startsWith(kindFacts(b.ep.kind!).handlePrefix ?? '\0') && !taken.has(id);
-  const sortedBackends = [...backends.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
+  const sortedBackends = [...backends.values()].sort(byString((b) => b.key));
   for (const b of sortedBackends) {
     const mlxRow = mlx.models.find((m) => m.port === b.ep.port && m.upstream === b.upstream);
     const options = [...(candidates.get(b) ?? []), ...(mlxRow ? [mlxRow.modelId] : [])];
@@ -347,7 +348,7 @@ export function importMesh(inputs: ImportInputs): ImportResult {
   const gatewayService = kindFacts('litellm').import.service;
   endpoints[GATEWAY_ID] = { service: gatewayService, kind: 'litellm', host: GATEWAY_HOST, port: 4000, bind: '0.0.0.0', ...(run ? { run } : {}) };
   usedServices.add(`${GATEWAY_HOST}\0${gatewayService}`);
-  for (const ep of [...eps.values()].sort((a, b) => (a.key < b.key ? -1 : 1))) {
+  for (const ep of [...eps.values()].sort(byString((e) => e.key))) {
     if (!ep.kind) continue;
     ep.host = ensureHost(ep.address);
     if (kindFacts(ep.kind).isMacOnly) hosts[ep.host]!.os = 'macos';
@@ -537,7 +538,7 @@ export function importMesh(inputs: ImportInputs): ImportResult {
   const ports = {
     ports: Object.values(endpoints)
       .map((e) => ({ host: e.host, port: e.port, service: e.service }))
-      .sort((a, b) => (a.host === b.host ? (a.port as number) - (b.port as number) : (a.host as string) < (b.host as string) ? -1 : 1)),
+      .sort((a, b) => compareStrings(a.host as string, b.host as string) || (a.port as number) - (b.port as number)),
     reserved: [],
     migrations: [],
   };
@@ -853,7 +854,7 @@ function buildSettings(config: LitellmConfig, env: Map<string, EnvVar>, report: 
   }
 
   const gateway: Record<string, unknown> = { endpoint: GATEWAY_ID, router_settings, litellm_settings };
-  if (Object.keys(aliases).length) gateway.aliases = Object.fromEntries(Object.entries(aliases).sort(([a], [b]) => (a < b ? -1 : 1)));
+  if (Object.keys(aliases).length) gateway.aliases = Object.fromEntries(Object.entries(aliases).sort(byString(([name]) => name)));
   if (Object.keys(passthrough).length) gateway.passthrough = passthrough;
   const secrets: Record<string, unknown> = { 'litellm-gateway': { file: SECRET_FILES.gateway, names: [...gatewaySecrets].filter((n) => /^[A-Z_][A-Z0-9_]*$/.test(n)).sort() } };
   if (ctx.hasOptillm) secrets['optillm-proxy'] = { file: SECRET_FILES.optillm, names: [SECRET.optillmUpstream, SECRET.optillmInbound] };

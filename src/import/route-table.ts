@@ -8,6 +8,7 @@ import { parseOptillmModel } from '../compile/optillm.js';
 import { CALL_PARAMS } from '../compile/litellm-router.js';
 import type { Target } from './targets.js';
 import type { Located } from './sources.js';
+import { byString } from '../core/order.js';
 
 export interface TableDeployment {
   name: string;
@@ -88,7 +89,7 @@ export function routeTable(input: RouteTableInput): Map<string, Row> {
 function dedupe(leaves: Leaf[]): Leaf[] {
   const seen = new Map<string, Leaf>();
   for (const l of leaves) seen.set(`${l.backend} ${l.upstream} ${l.contextLength ?? ''}`, l);
-  return [...seen.values()].sort((a, b) => (a.backend + a.upstream < b.backend + b.upstream ? -1 : 1));
+  return [...seen.values()].sort(byString((r) => r.backend + r.upstream));
 }
 
 export function describeRow(row: Row | undefined): string {
@@ -126,5 +127,5 @@ export function sameRow(before: Row | undefined, after: Row | undefined): boolea
 function uniq(leaves: Leaf[]): Leaf[] {
   const m = new Map<string, Leaf>();
   for (const l of leaves) m.set(`${l.backend} ${l.upstream}`, l);
-  return [...m.values()].sort((a, b) => (a.backend + a.upstream < b.backend + b.upstream ? -1 : 1));
+  return [...m.values()].sort(byString((r) => r.backend + r.upstream));
 }
