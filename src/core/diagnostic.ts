@@ -35,10 +35,11 @@ export function toPointer(path: ReadonlyArray<string | number | symbol>): string
 
 export function parsePointer(pointer: string): string[] {
   if (pointer === '') return [];
+  // As in escapePointerSegment: a segment without '~' (most) is its own text.
   return pointer
     .slice(1)
     .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    .map((s) => (s.includes('~') ? s.replace(/~1/g, '/').replace(/~0/g, '~') : s));
 }
 
 function compare(a: Diagnostic, b: Diagnostic): number {
