@@ -34,10 +34,15 @@ function timed(args, { cwd = ROOT, env = {}, expectCode = 0 } = {}) {
 
 /** Peak RSS (MB) and CPU time (ms) of one run of the command, read by the preload. */
 function usage(args, opts = {}) {
-  const file = join(mkdtempSync(join(tmpdir(), 'bench-rss-')), 'rss');
-  timed(['--import', PRELOAD, ...args], { ...opts, env: { ...opts.env, HOMELAB_BENCH_RSS: file } });
-  const [rssKb, cpuUs] = readFileSync(file, 'utf8').trim().split(' ').map(Number);
-  return { rss: rssKb / 1024, cpu: cpuUs / 1000 };
+  const dir = mkdtempSync(join(tmpdir(), 'bench-rss-'));
+  const file = join(dir, 'rss');
+  try {
+    timed(['--import', PRELOAD, ...args], { ...opts, env: { ...opts.env, HOMELAB_BENCH_RSS: file } });
+    const [rssKb, cpuUs] = readFileSync(file, 'utf8').trim().split(' ').map(Number);
+    return { rss: rssKb / 1024, cpu: cpuUs / 1000 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -140,24 +145,30 @@ add('validate, shipped, unchanged since last run', measure(() => [{ args: [BIN, 
 add('validate, shipped, cold', measure(() => [{ args: [BIN, 'validate'], opts: { env: COLD } }]), 2);
 add('compile --check, shipped, cold', measure(() => [{ args: [BIN, 'compile', '--check'], opts: { env: COLD } }]));
 const shippedOut = mkdtempSync(join(tmpdir(), 'bench-shipped-'));
-add('compile into a fresh dir, shipped', measure(() => [{ args: [BIN, 'compile', '--out', join(shippedOut, String(Math.random()).slice(2))] }]));
-rmSync(shippedOut, { recursive: true, force: true });
+try {
+  add('compile into a fresh dir, shipped', measure(() => [{ args: [BIN, 'compile', '--out', join(shippedOut, String(Math.random()).slice(2))] }]));
+} finally {
+  rmSync(shippedOut, { recursive: true, force: true });
+}
 
 const bySize = {};
 for (const n of SIZES) {
   const dir = synthetic(n);
   const repeat = n >= 50000 ? 1 : REPEAT;
-  // Each round compiles into a fresh directory (every file written), then validates it cold.
-  const r = measure(
-    (out) => [
-      { args: [BIN, 'compile', '--out', out], opts: { cwd: dir } },
-      { args: [BIN, 'validate', '--out', out], opts: { cwd: dir, env: COLD } },
-    ],
-    { repeat, prepare: (i) => `out-${i}` },
-  );
-  bySize[n] = r;
-  add(`compile + validate, ${n.toLocaleString('en')} handles`, r, n === 10000 ? 20 : undefined);
-  rmSync(dir, { recursive: true, force: true });
+  try {
+    // Each round compiles into a fresh directory (every file written), then validates it cold.
+    const r = measure(
+      (out) => [
+        { args: [BIN, 'compile', '--out', out], opts: { cwd: dir } },
+        { args: [BIN, 'validate', '--out', out], opts: { cwd: dir, env: COLD } },
+      ],
+      { repeat, prepare: (i) => `out-${i}` },
+    );
+    bySize[n] = r;
+    add(`compile + validate, ${n.toLocaleString('en')} handles`, r, n === 10000 ? 20 : undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 console.log(`node ${process.version}, ${REPEAT} rounds each (median); ratio = run / the \`node -e 0\` right before it\n`);
