@@ -223,7 +223,7 @@ export interface GeneratedState {
   /** The output directory as the user sees it ('generated'). */
   dir: string;
   /** Current text of each path under dir that compile writes or the old manifest lists (undefined: absent). */
-  onDisk: Map<string, string | undefined>;
+  onDisk: DiskTexts;
   /** Paths the manifest on disk lists (only a manifest homelab wrote; only paths inside dir). */
   previousManifest: string[];
   /** sha256 the manifest on disk recorded for each of its paths. */
@@ -232,4 +232,60 @@ export interface GeneratedState {
   manifestWarnings: string[];
   /** Paths under dir that must not be read or written: a component is a symbolic link. */
   unsafe: Map<string, string>;
+}
+
+/**
+ * The files under --out as read: each path's bytes (undefined: absent), decoded to text only when
+ * a reader asks. Whether a file holds what compile renders is first asked of the bytes (the
+ * outputs' own encoding, made once for the manifest): at 10,000 handles router.yaml is 5 MB that
+ * validate then never decodes when nothing drifted. Bytes that differ are decoded and compared as
+ * text, as before.
+ */
+/** String.prototype.isWellFormed (ES2024, in Node 20): no lone surrogate. */
+const isWellFormed = (s: string): boolean => (s as string & { isWellFormed(): boolean }).isWellFormed();
+
+export class DiskTexts {
+  private readonly bytes = new Map<string, Uint8Array | undefined>();
+  private readonly texts = new Map<string, string | undefined>();
+
+  /** Files given as texts (what tests and callers without a disk have). */
+  static of(texts: Iterable<readonly [string, string | undefined]>): DiskTexts {
+    const disk = new DiskTexts();
+    for (const [path, text] of texts) {
+      disk.bytes.set(path, text === undefined ? undefined : Buffer.from(text, 'utf8'));
+      disk.texts.set(path, text);
+    }
+    return disk;
+  }
+
+  /** Record what `path` holds (undefined: nothing there). */
+  set(path: string, bytes: Uint8Array | undefined): void {
+    this.bytes.set(path, bytes);
+    this.texts.delete(path);
+  }
+
+  /** The text at `path` (UTF-8, as readFile decodes it), or undefined when absent. */
+  get(path: string): string | undefined {
+    if (this.texts.has(path)) return this.texts.get(path);
+    const bytes = this.bytes.get(path);
+    const text = bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    this.texts.set(path, text);
+    return text;
+  }
+
+  /** Whether nothing is at `path`. */
+  isAbsent(path: string): boolean {
+    return this.bytes.get(path) === undefined;
+  }
+
+  /** Whether `file.path` holds exactly the text compile renders for it. */
+  holds(file: GeneratedFile): boolean {
+    if (this.texts.has(file.path)) return this.texts.get(file.path) === file.content;
+    const bytes = this.bytes.get(file.path);
+    if (bytes === undefined) return false;
+    // Equal bytes are equal texts, unless the content holds a lone surrogate (encoded as U+FFFD,
+    // which decodes to a different text): that rare content is compared as text.
+    if (isWellFormed(file.content) && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(contentBytes(file))) return true;
+    return this.get(file.path) === file.content;
+  }
 }

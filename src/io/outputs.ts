@@ -7,13 +7,17 @@ import { lstat, mkdir, open, readFile, realpath, rename, rm, stat } from 'node:f
 import { dirname, join, posix } from 'node:path';
 import { readManifest, sha256, type GeneratedFile } from '../compile/index.js';
 import { MANIFEST_PATH } from '../compile/layout.js';
-import { contentBytes, type GeneratedState } from '../compile/render.js';
+import { contentBytes, DiskTexts, type GeneratedState } from '../compile/render.js';
 import { displayPath } from '../registry/read.js';
 import { InternalError, UsageError } from '../core/errors.js';
 
 async function readText(path: string): Promise<string | undefined> {
+  return (await readBytes(path))?.toString('utf8');
+}
+
+async function readBytes(path: string): Promise<Buffer | undefined> {
   try {
-    return await readFile(path, 'utf8');
+    return await readFile(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return undefined;
@@ -101,7 +105,7 @@ export async function readGeneratedState(outDir: string, files: readonly Generat
   }
   const previousManifest = [...previousSha.keys()];
   const paths = new Set([...files.map((f) => f.path), ...previousManifest]);
-  const onDisk = new Map<string, string | undefined>();
+  const onDisk = new DiskTexts();
   const seen = new Map<string, Promise<'link' | 'missing' | 'other'>>();
   await Promise.all(
     [...paths].map(async (p) => {
@@ -111,7 +115,7 @@ export async function readGeneratedState(outDir: string, files: readonly Generat
         onDisk.set(p, undefined);
         return;
       }
-      onDisk.set(p, await readText(join(outDir, p)));
+      onDisk.set(p, await readBytes(join(outDir, p)));
     }),
   );
   return { dir, onDisk, previousManifest, previousSha, manifestWarnings, unsafe };
@@ -173,7 +177,7 @@ export async function writeOutputs(outDir: string, files: readonly GeneratedFile
   const report: WriteReport = { written: [], removed: [], kept: [], warnings: [...state.manifestWarnings], unchanged: 0 };
   const ordered = [...files.filter((f) => f.path !== MANIFEST_PATH), ...files.filter((f) => f.path === MANIFEST_PATH)];
   for (const f of ordered) {
-    if (state.onDisk.get(f.path) === f.content) {
+    if (state.onDisk.holds(f)) {
       report.unchanged++;
       continue;
     }

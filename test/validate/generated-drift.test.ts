@@ -1,6 +1,7 @@
 // generated-drift compares what compile would write with what is on disk.
 import { describe, expect, it } from 'vitest';
 import { compileAll } from '../../src/compile/index.js';
+import { DiskTexts } from '../../src/compile/render.js';
 import { validateRegistry } from '../../src/validate/index.js';
 import { load, shippedTexts } from '../helpers.js';
 
@@ -9,7 +10,7 @@ const files = compileAll(reg);
 const disk = (edit: (m: Map<string, string | undefined>) => void, previousManifest: string[] = []) => {
   const onDisk = new Map<string, string | undefined>(files.map((f) => [f.path, f.content]));
   edit(onDisk);
-  return { dir: 'generated', onDisk, previousManifest, previousSha: new Map<string, string>(), manifestWarnings: [], unsafe: new Map<string, string>() };
+  return { dir: 'generated', onDisk: DiskTexts.of(onDisk), previousManifest, previousSha: new Map<string, string>(), manifestWarnings: [], unsafe: new Map<string, string>() };
 };
 const drift = (generated: ReturnType<typeof disk>) =>
   validateRegistry(reg, { generated }).diagnostics.filter((d) => d.code === 'generated-drift').map((d) => d.file);

@@ -1,6 +1,7 @@
 import { ruleTable } from './table.js';
 import { expect, it } from 'vitest';
 import { parseRegistry } from '../../src/registry/load.js';
+import { DiskTexts } from '../../src/compile/render.js';
 import { validateRegistry } from '../../src/validate/index.js';
 import { lineOf, shippedTexts } from '../helpers.js';
 import { set } from './edits.js';
@@ -62,7 +63,7 @@ function onDisk(edit: (path: string, text: string) => string) {
   const reg = parseRegistry(shippedTexts(), 'registry').registry!;
   const files = validateRegistry(reg).files;
   const disk = new Map<string, string | undefined>(files.map((f) => [f.path, edit(f.path, f.content)]));
-  const generated = { dir: 'generated', onDisk: disk, previousManifest: [], previousSha: new Map<string, string>(), manifestWarnings: [], unsafe: new Map<string, string>() };
+  const generated = { dir: 'generated', onDisk: DiskTexts.of(disk), previousManifest: [], previousSha: new Map<string, string>(), manifestWarnings: [], unsafe: new Map<string, string>() };
   return validateRegistry(reg, { generated }).diagnostics;
 }
 

@@ -89,7 +89,7 @@ export const envUndefined: Rule = {
     // Where every file on disk is absent or what compile writes, the pass below reads the same
     // texts with the same definitions and finds only what was reported above: skip it (it scans
     // router.yaml's 20,000 os.environ/ references again at 10,000 handles).
-    if (all.every((f) => { const disk = generated.onDisk.get(f.path); return disk === undefined || disk === f.content; })) return out;
+    if (all.every((f) => generated.onDisk.isAbsent(f.path) || generated.onDisk.holds(f))) return out;
     // On disk, a name counts as defined when the env files on disk or those compile writes define
     // it: a stale file set (a moved install path) is drift, which compile fixes; what is left is a
     // reference nothing defines, e.g. one added to router.yaml by hand.

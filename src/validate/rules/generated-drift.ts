@@ -11,7 +11,7 @@ export const generatedDrift: Rule = {
     if (!generated) return [];
     const out: Diagnostic[] = [];
     const all = files();
-    if (!generated.previousManifest.length && all.every((f) => generated.onDisk.get(f.path) === undefined)) {
+    if (!generated.previousManifest.length && all.every((f) => generated.onDisk.isAbsent(f.path))) {
       return [{ code, severity: 'error', file: generated.dir, pointer: '', message: `${generated.dir}/ holds no compiled files`, hint: 'run `homelab compile` and commit the result' }];
     }
     for (const message of generated.manifestWarnings ?? []) {
@@ -25,19 +25,19 @@ export const generatedDrift: Rule = {
         out.push({ code, severity: 'error', file: `${generated.dir}/${f.path}`, pointer: '', message: `${generated.dir}/${f.path} is reached through a symbolic link (${unsafe}): homelab neither reads nor writes it`, hint: 'replace the link with a plain directory; compile writes only inside --out' });
         continue;
       }
-      const disk = generated.onDisk.get(f.path);
-      if (disk === f.content) continue;
+      if (generated.onDisk.holds(f)) continue;
+      const isMissing = generated.onDisk.isAbsent(f.path);
       out.push({
         code,
         severity: 'error',
         file: `${generated.dir}/${f.path}`,
         pointer: '',
-        message: disk === undefined ? `${generated.dir}/${f.path} is missing` : `${generated.dir}/${f.path} differs from what the registry compiles to`,
+        message: isMissing ? `${generated.dir}/${f.path} is missing` : `${generated.dir}/${f.path} differs from what the registry compiles to`,
         hint: 'run `homelab compile` and commit the result; never edit generated files by hand',
       });
     }
     for (const path of generated.previousManifest) {
-      if (produced.has(path) || generated.onDisk.get(path) === undefined) continue;
+      if (produced.has(path) || generated.onDisk.isAbsent(path)) continue;
       out.push({ code, severity: 'error', file: `${generated.dir}/${path}`, pointer: '', message: `${generated.dir}/${path} is no longer produced by the registry`, hint: 'run `homelab compile` (it removes files the manifest no longer lists)' });
     }
     return out;

@@ -61,8 +61,8 @@ export const secretLiteral: Rule = {
       if (f.path === MANIFEST_PATH) continue;
       scan(`${dir}/${f.path}`, f.content, COMPILED_HINT, true);
       // What is on disk may hold a pasted key that compile would not write: name it as a secret, not only as drift.
-      const disk = generated?.onDisk.get(f.path);
-      if (disk !== undefined && disk !== f.content) scan(`${dir}/${f.path}`, disk, GENERATED_HINT, true);
+      if (!generated || generated.onDisk.isAbsent(f.path) || generated.onDisk.holds(f)) continue;
+      scan(`${dir}/${f.path}`, generated.onDisk.get(f.path)!, GENERATED_HINT, true);
     }
     return out;
   },
