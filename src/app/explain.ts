@@ -18,7 +18,7 @@ export interface ExplainHop {
   /** For OptiLLM: the name it calls the gateway back with; for an alias: the name it resolves to. */
   calls?: string;
   /** For OptiLLM: the capabilities a request loses at this hop. */
-  loses?: Capability[];
+  loses?: readonly Capability[];
   /** For OptiLLM calling an ensemble group: how many members can answer one request. */
   candidates?: Candidates;
   endpoint?: string;
@@ -58,7 +58,7 @@ export function explainTree(reg: Registry, node: RouteNode): ExplainHop {
  * (litellm/router.py _get_model_from_alias), so it becomes an alias hop in front of the target's
  * walk. Undefined when the gateway serves no such name.
  */
-export function explainRoute(reg: Registry, routes: RouteModel, name: string): { tree: ExplainHop; loses: Capability[] } | undefined {
+export function explainRoute(reg: Registry, routes: RouteModel, name: string): { tree: ExplainHop; loses: readonly Capability[] } | undefined {
   const target = servedName(reg, routes, name);
   if (target === undefined) return undefined;
   if (!Object.hasOwn(reg.settings.gateway.aliases ?? {}, name)) {

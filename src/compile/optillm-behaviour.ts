@@ -54,9 +54,9 @@ export const OPTILLM_LOSSES: readonly Loss[] = [
 
 export const CAPABILITIES: readonly Capability[] = OPTILLM_LOSSES.map((l) => l.capability);
 
-/** What a request loses at an OptiLLM hop that runs `runs` (every approach flattens the request). */
-export function optillmLosses(_runs: readonly string[]): Capability[] {
-  return [...CAPABILITIES];
+/** What a request loses at an OptiLLM hop that runs `runs` (every approach flattens the request): one shared list. */
+export function optillmLosses(_runs: readonly string[]): readonly Capability[] {
+  return CAPABILITIES;
 }
 
 export interface CallPattern {

@@ -233,7 +233,7 @@ export type RouteNode =
       received: string;
       parse: OptillmParse;
       /** What a request loses at this hop (OPTILLM_LOSSES). */
-      loses: Capability[];
+      loses: readonly Capability[];
       next: RouteNode;
     }
   | { type: 'backend'; target: Extract<Target, { kind: 'backend' }>; member?: string }
@@ -303,17 +303,23 @@ export function routeLeaves(node: RouteNode): RouteNode[] {
 }
 
 /** Every capability a request for this walk loses on some path, in the table's order. */
-export function routeLosses(node: RouteNode): Capability[] {
+export function routeLosses(node: RouteNode): readonly Capability[] {
   const lost = new Set<Capability>();
-  const visit = (n: RouteNode): void => {
-    if (n.type === 'gateway') n.children.forEach(visit);
-    else if (n.type === 'optillm') {
-      n.loses.forEach((c) => lost.add(c));
-      visit(n.next);
-    }
-  };
-  visit(node);
+  collectLosses(node, lost);
+  // Every OptiLLM hop loses every capability today: the common answers are shared, not rebuilt per handle.
+  if (lost.size === 0) return NO_LOSSES;
+  if (lost.size === CAPABILITIES.length) return CAPABILITIES;
   return CAPABILITIES.filter((c) => lost.has(c));
+}
+
+const NO_LOSSES: readonly Capability[] = [];
+
+function collectLosses(n: RouteNode, lost: Set<Capability>): void {
+  if (n.type === 'gateway') for (const child of n.children) collectLosses(child, lost);
+  else if (n.type === 'optillm') {
+    for (const c of n.loses) lost.add(c);
+    collectLosses(n.next, lost);
+  }
 }
 
 /**

@@ -16,19 +16,23 @@ export const optillmPassthrough: Rule = {
   check({ reg, routes, walk }) {
     const out: Diagnostic[] = [];
     const seen = new Set<string>();
+    // routeLosses shares its lists: each list's text is joined once, not once per handle.
+    const texts = new Map<readonly string[], { all: string; two: string }>();
     reg.handles.forEach((row, i) => {
       if (seen.has(row.handle) || routes.byName.get(row.handle)?.role !== 'handle') return;
       seen.add(row.handle);
       const lost = routeLosses(walk(row.handle));
       if (!lost.length) return;
+      let text = texts.get(lost);
+      if (!text) texts.set(lost, (text = { all: lost.join(', '), two: lost.slice(0, 2).join(' or ') }));
       const isModel = row.handle.startsWith('mlx-');
       out.push(at(reg, 'handles.jsonl', `/${i}`, {
         code,
         severity: 'warning',
-        message: `"${row.handle}" goes through OptiLLM and loses ${lost.join(', ')}`,
+        message: `"${row.handle}" goes through OptiLLM and loses ${text.all}`,
         hint: isModel
           ? `set "via_optillm": false on this row to reach the model directly, or accept it in settings.yaml (accept: [{code: ${code}, target: ${row.handle}, reason: …}])`
-          : `an ensemble always runs in OptiLLM: point clients that need ${lost.slice(0, 2).join(' or ')} at a model handle, or accept it in settings.yaml (accept: [{code: ${code}, target: ${row.handle}, reason: …}])`,
+          : `an ensemble always runs in OptiLLM: point clients that need ${text.two} at a model handle, or accept it in settings.yaml (accept: [{code: ${code}, target: ${row.handle}, reason: …}])`,
       }));
     });
     return out;
