@@ -87,7 +87,7 @@ export function jsonlLocator(lines: readonly string[], rowLines: readonly number
     // splitting the pointer (a validate of 10,000 handles locates thousands of these).
     if (ROW_POINTER.test(pointer)) {
       const line = rowLines[Number(pointer.slice(1))];
-      return line === undefined ? undefined : { line, col: leadingBlanks(lines[line - 1] ?? '') + 1 };
+      return line === undefined ? undefined : { line, col: skipBlanks(lines[line - 1] ?? '', 0) + 1 };
     }
     const [rowSeg, ...rest] = parsePointer(pointer);
     if (rowSeg === undefined) return { line: 1, col: 1 };
@@ -101,9 +101,8 @@ export function jsonlLocator(lines: readonly string[], rowLines: readonly number
 
 const ROW_POINTER = /^\/(?:0|[1-9][0-9]{0,8})$/;
 
-/** The JSON whitespace a text starts with (jsonValueOffset of the whole text). */
-function leadingBlanks(text: string): number {
-  let i = 0;
+/** The offset of the first character from `i` on that is no JSON whitespace. */
+function skipBlanks(text: string, i: number): number {
   while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\r' || text[i] === '\n')) i++;
   return i;
 }
@@ -115,7 +114,7 @@ function leadingBlanks(text: string): number {
 export function jsonValueOffset(text: string, segments: readonly string[]): number {
   let i = 0;
   const ws = () => {
-    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\r' || text[i] === '\n')) i++;
+    i = skipBlanks(text, i);
   };
   const skipString = () => {
     for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
